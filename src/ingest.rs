@@ -1,0 +1,596 @@
+//! Ingest: read → providers → lake, as a bounded pipeline.
+//!
+//! ```text
+//! reader thread ──chunks──▶ parser thread (rayon over records) ──batches──▶ writer (this thread)
+//! ```
+//!
+//! Channels are bounded, so at most a few chunks (4 MiB of records each by default) are
+//! in flight whatever the input size. Every record ends as event rows or a reject, and
+//! per provider `read = ingested + duplicates + rejected` where `read` counts event rows
+//! produced plus rejected records (a Google Workspace activity gives one row per entry).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use arrow::record_batch::RecordBatch;
+use crossbeam_channel::bounded;
+use parquet::arrow::ArrowWriter;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::event::{EventBatchBuilder, Provenance};
+use crate::lake::tables::{self, Counts, Reject, RunInput, RunRecord};
+use crate::lake::writer::EventWriter;
+use crate::lake::{Intent, Lake, temp_name};
+use crate::providers::{self, Context, Provider};
+use crate::read::{self, Chunk, FileDone, InputFile, ReadOptions};
+
+/// What to ingest and how.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub inputs: Vec<String>,
+    pub lake: PathBuf,
+    /// `--provider`: skip detection.
+    pub provider: Option<String>,
+    /// `--tenant`: override the tenant of every event.
+    pub tenant: Option<String>,
+    pub read: ReadOptions,
+    /// Show a progress bar (only on a terminal).
+    pub progress: bool,
+    /// The command line, for the runs table.
+    pub args: Vec<String>,
+}
+
+/// A problem with one input file as a whole.
+#[derive(Debug, Clone)]
+pub struct FileProblem {
+    pub file: String,
+    pub message: String,
+    /// Errors make the command exit 2; warnings do not.
+    pub error: bool,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone)]
+pub struct IngestSummary {
+    pub run_id: String,
+    pub lake: PathBuf,
+    pub counts: BTreeMap<String, Counts>,
+    pub inputs: Vec<RunInput>,
+    pub problems: Vec<FileProblem>,
+    /// Files in folders that were passed over (not .json/.ndjson/.gz/...).
+    pub skipped: Vec<String>,
+    pub elapsed: Duration,
+    /// Bytes after decompression.
+    pub decoded_bytes: u64,
+}
+
+impl IngestSummary {
+    pub fn total(&self) -> Counts {
+        let mut t = Counts::default();
+        for c in self.counts.values() {
+            t.add(c);
+        }
+        t
+    }
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.error)
+    }
+}
+
+enum Msg {
+    Chunk(usize, Chunk),
+    Done(usize, std::result::Result<FileDone, String>),
+}
+
+enum Parsed {
+    Chunk {
+        file: usize,
+        batches: Vec<RecordBatch>,
+        rejects: Vec<Reject>,
+        /// Event rows produced per provider.
+        events: BTreeMap<&'static str, u64>,
+    },
+    Done(usize, std::result::Result<FileDone, String>),
+}
+
+/// A new run id: UTC time plus a random suffix, sortable and safe in file names.
+pub fn new_run_id() -> String {
+    let now = chrono::Utc::now();
+    let rand = uuid::Uuid::now_v7().simple().to_string();
+    format!(
+        "{}-{}",
+        now.format("%Y%m%dT%H%M%SZ"),
+        &rand[rand.len() - 8..]
+    )
+}
+
+pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
+    let started = Instant::now();
+    let started_at = chrono::Utc::now().timestamp_micros();
+    let forced: Option<&'static Provider> = match &opts.provider {
+        Some(name) => Some(providers::by_name(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown provider {name:?}; expected one of: {}",
+                providers::names().join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let (files, skipped) = read::discover(&opts.inputs)?;
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no input files found in {} (folders are searched for {})",
+            opts.inputs.join(", "),
+            read::FOLDER_EXTENSIONS.join(", ")
+        )));
+    }
+    let lake = Lake::new(&opts.lake);
+    let lock = lake.open_for_write()?;
+    let run_id = new_run_id();
+
+    let total_bytes: Option<u64> = files.iter().map(|f| f.size).sum();
+    let progress = Arc::new(AtomicU64::new(0));
+    let bar = if opts.progress && std::io::stderr().is_terminal() {
+        let bar = match total_bytes {
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::no_length(),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} ingest [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, eta {eta})",
+            )
+            .expect("template"),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+
+    let files = Arc::new(files);
+    let cap = rayon::current_num_threads().max(2);
+    let (chunk_tx, chunk_rx) = bounded::<Msg>(cap);
+    let (res_tx, res_rx) = bounded::<Parsed>(cap);
+
+    let reader = {
+        let files = files.clone();
+        let progress = progress.clone();
+        let ropts = opts.read;
+        std::thread::Builder::new()
+            .name("trailcheck-read".into())
+            .spawn(move || {
+                for (i, f) in files.iter().enumerate() {
+                    let tx = chunk_tx.clone();
+                    let r = read::read_file(f, ropts, progress.clone(), |c| {
+                        let _ = tx.send(Msg::Chunk(i, c));
+                    });
+                    if chunk_tx
+                        .send(Msg::Done(i, r.map_err(|e| e.to_string())))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            })
+            .expect("spawn reader")
+    };
+    let parser = {
+        let files = files.clone();
+        let tenant = opts.tenant.clone();
+        let run_id = run_id.clone();
+        std::thread::Builder::new()
+            .name("trailcheck-parse".into())
+            .spawn(move || {
+                for msg in chunk_rx {
+                    let out = match msg {
+                        Msg::Chunk(i, chunk) => {
+                            parse_chunk(i, &chunk, &files[i], forced, tenant.as_deref(), &run_id)
+                        }
+                        Msg::Done(i, r) => Parsed::Done(i, r),
+                    };
+                    if res_tx.send(out).is_err() {
+                        return;
+                    }
+                }
+            })
+            .expect("spawn parser")
+    };
+
+    let mut writer = EventWriter::new(&lake, &run_id);
+    let mut rejects = RejectSink::new(&lake, &run_id);
+    let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut per_file: Vec<RunInput> = files
+        .iter()
+        .map(|f| RunInput {
+            file: f.display.clone(),
+            sha256: String::new(),
+            bytes: 0,
+            gzip: false,
+            records: 0,
+            events: 0,
+            rejected: 0,
+            error: None,
+        })
+        .collect();
+    let mut first_reason: Vec<Option<String>> = vec![None; files.len()];
+    let mut problems = Vec::new();
+    let mut decoded_bytes = 0;
+    let mut failure: Option<Error> = None;
+
+    for msg in &res_rx {
+        bar.set_position(progress.load(Ordering::Relaxed));
+        match msg {
+            Parsed::Chunk {
+                file,
+                batches,
+                rejects: rj,
+                events,
+            } => {
+                for (p, n) in &events {
+                    counts.entry(p.to_string()).or_default().read += n;
+                    per_file[file].events += n;
+                    per_file[file].records += n;
+                }
+                for r in &rj {
+                    let c = counts
+                        .entry(r.provider.unwrap_or("unknown").to_string())
+                        .or_default();
+                    c.read += 1;
+                    c.rejected += 1;
+                    per_file[file].records += 1;
+                    per_file[file].rejected += 1;
+                    if first_reason[file].is_none() {
+                        first_reason[file] =
+                            Some(format!("at offset {}: {}", r.source_offset, r.reason));
+                    }
+                }
+                if failure.is_some() {
+                    continue;
+                }
+                if let Err(e) = rejects.write(&rj) {
+                    failure = Some(e);
+                    continue;
+                }
+                match writer.write(&batches) {
+                    Ok(w) => {
+                        for (p, n) in w {
+                            let c = counts.entry(p).or_default();
+                            c.ingested += n.ingested;
+                            c.duplicates += n.duplicates;
+                        }
+                    }
+                    Err(e) => failure = Some(e),
+                }
+            }
+            Parsed::Done(i, Ok(done)) => {
+                let pf = &mut per_file[i];
+                pf.sha256 = done.sha256;
+                pf.bytes = done.bytes;
+                pf.gzip = done.gzip;
+                decoded_bytes += done.decoded_bytes;
+                if let Some(err) = done.error {
+                    pf.error = Some(err.message.clone());
+                    problems.push(FileProblem {
+                        file: pf.file.clone(),
+                        message: err.message,
+                        error: true,
+                    });
+                } else if pf.records == 0 {
+                    problems.push(FileProblem {
+                        file: pf.file.clone(),
+                        message: "empty: no records".into(),
+                        error: false,
+                    });
+                } else if pf.events == 0 {
+                    problems.push(FileProblem {
+                        file: pf.file.clone(),
+                        message: format!(
+                            "no events read: all {} records rejected (first {}); expected audit events of {} as NDJSON, a JSON array or a {{Records|value|items|records:[...]}} page",
+                            pf.rejected,
+                            first_reason[i].clone().unwrap_or_default(),
+                            providers::names().join(", ")
+                        ),
+                        error: true,
+                    });
+                }
+            }
+            Parsed::Done(i, Err(message)) => {
+                per_file[i].error = Some(message.clone());
+                problems.push(FileProblem {
+                    file: per_file[i].file.clone(),
+                    message,
+                    error: true,
+                });
+            }
+        }
+    }
+    reader.join().expect("reader thread");
+    parser.join().expect("parser thread");
+    bar.finish_and_clear();
+    if let Some(e) = failure {
+        return Err(e);
+    }
+
+    let mut renames = writer.finish()?;
+    if let Some(r) = rejects.finish()? {
+        renames.push(r);
+    }
+    let finished_at = chrono::Utc::now().timestamp_micros();
+    let run = RunRecord {
+        run_id: run_id.clone(),
+        kind: "ingest".into(),
+        started_at,
+        finished_at,
+        tool_version: crate::VERSION.into(),
+        args: opts.args.clone(),
+        inputs: per_file.clone(),
+        counts: counts.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        details: serde_json::json!({
+            "lake": opts.lake.display().to_string(),
+            "provider": opts.provider,
+            "tenant": opts.tenant,
+            "files_written": renames.len(),
+        }),
+    };
+    lock.commit(Intent {
+        run_id: run_id.clone(),
+        renames,
+        run,
+    })?;
+    Ok(IngestSummary {
+        run_id,
+        lake: opts.lake.clone(),
+        counts,
+        inputs: per_file,
+        problems,
+        skipped,
+        elapsed: started.elapsed(),
+        decoded_bytes,
+    })
+}
+
+/// Rejects streamed to one Parquet file per run.
+struct RejectSink {
+    path: PathBuf,
+    run: String,
+    writer: Option<ArrowWriter<File>>,
+}
+
+impl RejectSink {
+    fn new(lake: &Lake, run: &str) -> Self {
+        RejectSink {
+            path: lake
+                .rejects_dir()
+                .join(format!("run={run}"))
+                .join("rejects.parquet"),
+            run: run.to_string(),
+            writer: None,
+        }
+    }
+
+    fn write(&mut self, rejects: &[Reject]) -> Result<()> {
+        if rejects.is_empty() {
+            return Ok(());
+        }
+        let tmp = temp_name(&self.path);
+        let perr = |e| Error::Parquet {
+            path: tmp.clone(),
+            source: e,
+        };
+        if self.writer.is_none() {
+            let dir = self.path.parent().expect("run folder");
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            self.writer = Some(
+                ArrowWriter::try_new(
+                    f,
+                    tables::rejects_schema(),
+                    Some(crate::lake::writer::properties()),
+                )
+                .map_err(perr)?,
+            );
+        }
+        let w = self.writer.as_mut().expect("writer");
+        w.write(&tables::rejects_batch(&self.run, rejects))
+            .map_err(perr)?;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Option<(PathBuf, PathBuf)>> {
+        let Some(w) = self.writer else {
+            return Ok(None);
+        };
+        let tmp = temp_name(&self.path);
+        let f = w.into_inner().map_err(|e| Error::Parquet {
+            path: tmp.clone(),
+            source: e,
+        })?;
+        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        Ok(Some((tmp, self.path)))
+    }
+}
+
+/// Records per parallel task.
+const TASK_RECORDS: usize = 256;
+
+fn parse_chunk(
+    file_index: usize,
+    chunk: &Chunk,
+    file: &InputFile,
+    forced: Option<&'static Provider>,
+    tenant: Option<&str>,
+    run: &str,
+) -> Parsed {
+    let parts: Vec<(
+        Option<RecordBatch>,
+        Vec<Reject>,
+        BTreeMap<&'static str, u64>,
+    )> = chunk
+        .records
+        .par_chunks(TASK_RECORDS)
+        .map(|spans| {
+            let mut builder = EventBatchBuilder::new();
+            let mut rejects = Vec::new();
+            let mut events: BTreeMap<&'static str, u64> = BTreeMap::new();
+            let mut last: Option<&'static Provider> = None;
+            for span in spans {
+                let bytes = chunk.bytes(*span);
+                match parse_record(bytes, file, forced, &mut last, tenant) {
+                    Ok(Some((provider, raw, evs))) => {
+                        *events.entry(provider.name).or_default() += evs.len() as u64;
+                        for e in &evs {
+                            builder.append(
+                                e,
+                                Provenance {
+                                    raw,
+                                    source_file: &file.display,
+                                    source_offset: span.start,
+                                    ingest_run: run,
+                                },
+                            );
+                        }
+                    }
+                    Ok(None) => {}
+                    Err((provider, reason)) => rejects.push(Reject::new(
+                        provider.map(|p| p.name),
+                        &file.display,
+                        span.start,
+                        reason,
+                        bytes,
+                        bytes.len() as u64,
+                    )),
+                }
+            }
+            let batch = (!builder.is_empty()).then(|| builder.finish());
+            (batch, rejects, events)
+        })
+        .collect();
+    let mut batches = Vec::new();
+    let mut rejects = Vec::new();
+    let mut events: BTreeMap<&'static str, u64> = BTreeMap::new();
+    for o in &chunk.oversize {
+        rejects.push(Reject::new(
+            forced.map(|p| p.name),
+            &file.display,
+            o.start,
+            format!(
+                "record of {} bytes is larger than the record size limit (--max-record-bytes); first {} bytes kept",
+                o.len,
+                o.prefix.len()
+            ),
+            &o.prefix,
+            o.len,
+        ));
+    }
+    for (b, r, e) in parts {
+        batches.extend(b);
+        rejects.extend(r);
+        for (k, v) in e {
+            *events.entry(k).or_default() += v;
+        }
+    }
+    Parsed::Chunk {
+        file: file_index,
+        batches,
+        rejects,
+        events,
+    }
+}
+
+type Rejected = (Option<&'static Provider>, String);
+
+/// One record → events, nothing (an empty page envelope), or a reject reason.
+fn parse_record<'a>(
+    bytes: &'a [u8],
+    file: &InputFile,
+    forced: Option<&'static Provider>,
+    last: &mut Option<&'static Provider>,
+    tenant: Option<&str>,
+) -> std::result::Result<Option<(&'static Provider, &'a str, Vec<crate::event::Event>)>, Rejected> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        (
+            forced,
+            format!(
+                "not valid UTF-8: invalid byte at offset {} of the record",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| (forced, format!("malformed JSON: {e}")))?;
+    let Value::Object(obj) = &value else {
+        return Err((
+            forced,
+            format!(
+                "expected a JSON object (one event), found {}",
+                json_kind(&value)
+            ),
+        ));
+    };
+    if is_empty_envelope(obj) {
+        return Ok(None);
+    }
+    let provider = match forced {
+        Some(p) => p,
+        None => match last
+            .filter(|p| (p.detect)(&value))
+            .or_else(|| providers::detect(&value))
+        {
+            Some(p) => p,
+            None => {
+                let keys: Vec<&str> = obj.keys().take(8).map(String::as_str).collect();
+                return Err((
+                    None,
+                    format!(
+                        "unknown format: no provider recognizes a record with keys [{}]; expected an event of {} (or name one with --provider)",
+                        keys.join(", "),
+                        providers::names().join(", ")
+                    ),
+                ));
+            }
+        },
+    };
+    *last = Some(provider);
+    let ctx = Context {
+        tenant_override: tenant,
+        tenant_hint: file.tenant_hint.as_deref(),
+        raw: bytes,
+    };
+    let events = (provider.map)(&value, &ctx).map_err(|r| (Some(provider), r))?;
+    if events.is_empty() {
+        return Err((Some(provider), "record holds no events".into()));
+    }
+    Ok(Some((provider, text, events)))
+}
+
+/// A page envelope with no records in it (`{"kind":"admin#reports#activities"}` with no
+/// `items`, a Graph page with an empty `value`): not an event and not a reject.
+fn is_empty_envelope(obj: &serde_json::Map<String, Value>) -> bool {
+    let page_kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("#activities"));
+    let graph_page = obj.contains_key("@odata.context");
+    (page_kind || graph_page)
+        && ["items", "value"].iter().all(|k| {
+            obj.get(*k)
+                .is_none_or(|v| v.as_array().is_some_and(|a| a.is_empty()))
+        })
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,277 @@
+//! Writing event batches into Hive partitions with deduplication.
+//!
+//! Rows are grouped by (provider, tenant, event_date). Each partition keeps the set of
+//! event_uids it holds — loaded from its existing files the first time this run touches
+//! it — so a re-ingested event is counted as a duplicate and not written again.
+//! Memory stays bounded: open row groups are flushed when their total passes a budget,
+//! and the least recently used partitions are closed (their uid sets dropped) when too
+//! many are open. All files are written under temporary names; [`EventWriter::finish`]
+//! returns the renames for the lake's commit.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, AsArray, RecordBatch, UInt32Array};
+use arrow::datatypes::TimestampMicrosecondType;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
+
+use super::{Lake, parquet_files, temp_name};
+use crate::error::{Error, Result};
+
+/// Parquet settings for every file the lake writes.
+pub fn properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("zstd level"),
+        ))
+        .set_max_row_group_row_count(Some(64 * 1024))
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_column_dictionary_enabled(ColumnPath::from("raw"), false)
+        .set_column_dictionary_enabled(ColumnPath::from("event_uid"), false)
+        .set_column_statistics_enabled(ColumnPath::from("time"), EnabledStatistics::Page)
+        .build()
+}
+
+type Key = (String, String, i32);
+
+struct Part {
+    dir: PathBuf,
+    seen: HashSet<String>,
+    writer: Option<(ArrowWriter<File>, PathBuf)>,
+    last_use: u64,
+}
+
+/// Per-provider counts of one write.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub ingested: u64,
+    pub duplicates: u64,
+}
+
+pub struct EventWriter {
+    lake: Lake,
+    run: String,
+    parts: HashMap<Key, Part>,
+    /// (temporary, final) of every file written by this run.
+    files: Vec<(PathBuf, PathBuf)>,
+    seq: u64,
+    tick: u64,
+    /// Bytes of open row groups before the largest is flushed.
+    pub budget: usize,
+    /// Partitions open at once before the least recently used is closed.
+    pub max_open: usize,
+    /// Event uids held across open partitions before the least recently used is closed
+    /// (time-ordered exports touch few partitions at once, so this rarely re-reads).
+    pub max_seen: usize,
+    seen_total: usize,
+}
+
+impl EventWriter {
+    pub fn new(lake: &Lake, run: &str) -> Self {
+        EventWriter {
+            lake: lake.clone(),
+            run: run.to_string(),
+            parts: HashMap::new(),
+            files: Vec::new(),
+            seq: 0,
+            tick: 0,
+            budget: 96 << 20,
+            max_open: 256,
+            max_seen: 1_500_000,
+            seen_total: 0,
+        }
+    }
+
+    /// Write the rows of `batches` that are new; count duplicates. Returns counts per
+    /// provider.
+    pub fn write(&mut self, batches: &[RecordBatch]) -> Result<BTreeMap<String, Written>> {
+        let mut out: BTreeMap<String, Written> = BTreeMap::new();
+        if batches.iter().all(|b| b.num_rows() == 0) {
+            return Ok(out);
+        }
+        let batch = &arrow::compute::concat_batches(&batches[0].schema(), batches)?;
+        let col = |name: &str| batch.column_by_name(name).expect("events column");
+        let provider = col("provider").as_string::<i32>();
+        let tenant = col("tenant").as_string::<i32>();
+        let uid = col("event_uid").as_string::<i32>();
+        let time = col("time").as_primitive::<TimestampMicrosecondType>();
+
+        let mut groups: BTreeMap<(&str, &str, i32), Vec<u32>> = BTreeMap::new();
+        for i in 0..batch.num_rows() {
+            let day = time.value(i).div_euclid(86_400_000_000) as i32;
+            groups
+                .entry((provider.value(i), tenant.value(i), day))
+                .or_default()
+                .push(i as u32);
+        }
+        for ((p, t, day), rows) in groups {
+            self.tick += 1;
+            let key: Key = (p.to_string(), t.to_string(), day);
+            if !self.parts.contains_key(&key) {
+                self.open_part(&key)?;
+            }
+            let tick = self.tick;
+            let part = self.parts.get_mut(&key).expect("opened");
+            part.last_use = tick;
+            let mut keep = Vec::with_capacity(rows.len());
+            for &r in &rows {
+                if part.seen.insert(uid.value(r as usize).to_string()) {
+                    keep.push(r);
+                }
+            }
+            self.seen_total += keep.len();
+            let w = out.entry(p.to_string()).or_default();
+            w.ingested += keep.len() as u64;
+            w.duplicates += (rows.len() - keep.len()) as u64;
+            if keep.is_empty() {
+                continue;
+            }
+            let idx = UInt32Array::from(keep);
+            let cols = batch
+                .columns()
+                .iter()
+                .map(|c| arrow::compute::take(c.as_ref(), &idx, None))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let sub = RecordBatch::try_new(batch.schema(), cols)?;
+            if part.writer.is_none() {
+                self.seq += 1;
+                let final_path = part
+                    .dir
+                    .join(format!("part-{}-{:05}.parquet", self.run, self.seq));
+                let tmp = temp_name(&final_path);
+                std::fs::create_dir_all(&part.dir).map_err(|e| Error::io(&part.dir, e))?;
+                let f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+                let w =
+                    ArrowWriter::try_new(f, batch.schema(), Some(properties())).map_err(|e| {
+                        Error::Parquet {
+                            path: tmp.clone(),
+                            source: e,
+                        }
+                    })?;
+                self.files.push((tmp.clone(), final_path));
+                part.writer = Some((w, tmp));
+            }
+            let (w, path) = part.writer.as_mut().expect("writer");
+            w.write(&sub).map_err(|e| Error::Parquet {
+                path: path.clone(),
+                source: e,
+            })?;
+        }
+        self.bound_memory()?;
+        Ok(out)
+    }
+
+    fn open_part(&mut self, key: &Key) -> Result<()> {
+        while self.parts.len() >= self.max_open
+            || (self.seen_total > self.max_seen && !self.parts.is_empty())
+        {
+            // Close the least recently used partition.
+            let k = self
+                .parts
+                .iter()
+                .min_by_key(|(_, p)| p.last_use)
+                .map(|(k, _)| k.clone());
+            let part = self.parts.remove(&k.expect("non-empty")).expect("present");
+            self.seen_total -= part.seen.len();
+            close(part)?;
+        }
+        let dir = self.lake.partition_dir(&key.0, &key.1, key.2);
+        // The uids already there: committed files and this run's closed files.
+        let mut files = parquet_files(&dir);
+        files.extend(
+            self.files
+                .iter()
+                .filter(|(tmp, _)| tmp.parent() == Some(dir.as_path()))
+                .map(|(t, _)| t.clone()),
+        );
+        let mut seen = HashSet::new();
+        for f in files {
+            read_uids(&f, &mut seen)?;
+        }
+        self.seen_total += seen.len();
+        self.parts.insert(
+            key.clone(),
+            Part {
+                dir,
+                seen,
+                writer: None,
+                last_use: self.tick,
+            },
+        );
+        Ok(())
+    }
+
+    fn bound_memory(&mut self) -> Result<()> {
+        loop {
+            let total: usize = self
+                .parts
+                .values()
+                .filter_map(|p| p.writer.as_ref().map(|(w, _)| w.in_progress_size()))
+                .sum();
+            if total <= self.budget {
+                return Ok(());
+            }
+            let largest = self
+                .parts
+                .values_mut()
+                .filter_map(|p| p.writer.as_mut())
+                .max_by_key(|(w, _)| w.in_progress_size());
+            match largest {
+                Some((w, path)) if w.in_progress_size() > 0 => {
+                    w.flush().map_err(|e| Error::Parquet {
+                        path: path.clone(),
+                        source: e,
+                    })?;
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// Close every file; returns (temporary, final) names to commit.
+    pub fn finish(mut self) -> Result<Vec<(PathBuf, PathBuf)>> {
+        for (_, part) in self.parts.drain() {
+            close(part)?;
+        }
+        Ok(self.files)
+    }
+}
+
+fn close(part: Part) -> Result<()> {
+    if let Some((w, path)) = part.writer {
+        let f = w.into_inner().map_err(|e| Error::Parquet {
+            path: path.clone(),
+            source: e,
+        })?;
+        f.sync_all().map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Add the event_uids of one Parquet file to `seen`.
+fn read_uids(path: &Path, seen: &mut HashSet<String>) -> Result<()> {
+    let perr = |e| Error::Parquet {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(perr)?;
+    let mask = ProjectionMask::columns(builder.parquet_schema(), ["event_uid"]);
+    let reader = builder.with_projection(mask).build().map_err(perr)?;
+    for batch in reader {
+        let batch = batch?;
+        let col = batch.column(0).as_string::<i32>();
+        for i in 0..col.len() {
+            if col.is_valid(i) {
+                seen.insert(col.value(i).to_string());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! trailcheck: audit-log evidence for cloud identity providers.
+//!
+//! The crate is laid out along the data flow (see `../shared/DESIGN.md`):
+//!
+//! ```text
+//! read  ->  providers  ->  lake  ->  (session / analyses -> scoring -> report)
+//! ```
+//!
+//! * [`read`] finds input files, decompresses them and splits each container
+//!   (NDJSON, JSON array, `{"Records":[..]}`, ...) into raw records with offsets;
+//! * [`providers`] turns one raw record into [`event::Event`] rows or a reject,
+//!   one module per provider, all listed in [`providers::PROVIDERS`];
+//! * [`lake`] writes Arrow batches as Hive-partitioned zstd Parquet, deduplicates,
+//!   and commits a run atomically;
+//! * [`ingest`] wires those three together in a bounded, parallel pipeline.
+//!
+//! `main.rs` only parses the command line (in [`cli`]) and maps results to exit codes.
+
+pub mod cli;
+pub mod error;
+pub mod event;
+pub mod ingest;
+pub mod lake;
+pub mod providers;
+pub mod read;
+pub mod time;
+
+pub use error::{Error, Result};
+
+/// The tool version recorded in every run.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

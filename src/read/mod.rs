@@ -1,0 +1,262 @@
+//! Reading inputs: files, folders (recursively), `.gz` (by magic bytes, multi-member),
+//! and `-` for stdin. Each file is hashed (SHA-256 of the bytes as stored) while it is
+//! streamed through [`split::Splitter`], which hands out chunks of raw records with
+//! their offsets. Nothing here knows about providers.
+
+pub mod split;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+pub use split::{Chunk, Oversize, Span, Splitter};
+
+/// One input to read.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// `None` for stdin.
+    pub path: Option<PathBuf>,
+    /// How the file is named in rejects, runs and messages.
+    pub display: String,
+    /// A `tenant=` / `tenantId=` folder in the path.
+    pub tenant_hint: Option<String>,
+    /// Size on disk, when known (for progress).
+    pub size: Option<u64>,
+}
+
+/// File name endings read when walking a folder; files named on the command line are
+/// always read.
+pub const FOLDER_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".ndjson", ".gz", ".log"];
+
+/// Expand the command-line inputs into files, folders recursively in name order.
+/// Returns the files and the folder entries that were passed over.
+pub fn discover(inputs: &[String]) -> Result<(Vec<InputFile>, Vec<String>)> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            files.push(InputFile {
+                path: None,
+                display: "<stdin>".into(),
+                tenant_hint: None,
+                size: None,
+            });
+            continue;
+        }
+        let path = PathBuf::from(input);
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if meta.is_dir() {
+            walk(&path, &mut files, &mut skipped)?;
+        } else {
+            files.push(input_file(path, Some(meta.len())));
+        }
+    }
+    Ok((files, skipped))
+}
+
+fn input_file(path: PathBuf, size: Option<u64>) -> InputFile {
+    InputFile {
+        display: path.display().to_string(),
+        tenant_hint: tenant_hint(&path),
+        path: Some(path),
+        size,
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<InputFile>, skipped: &mut Vec<String>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .collect::<io::Result<Vec<_>>>()
+        .map_err(|e| Error::io(dir, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        let ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if ft.is_dir() {
+            walk(&path, files, skipped)?;
+        } else if FOLDER_EXTENSIONS
+            .iter()
+            .any(|x| name.to_ascii_lowercase().ends_with(x))
+        {
+            let size = entry.metadata().ok().map(|m| m.len());
+            files.push(input_file(path, size));
+        } else {
+            skipped.push(path.display().to_string());
+        }
+    }
+    Ok(())
+}
+
+/// The value of the last `tenant=`, `tenantId=` or `tenant_id=` folder in a path.
+pub fn tenant_hint(path: &Path) -> Option<String> {
+    let parent = path.parent()?;
+    parent.components().rev().find_map(|c| {
+        let s = c.as_os_str().to_str()?;
+        let (k, v) = s.split_once('=')?;
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "tenant" | "tenantid" | "tenant_id"
+        )
+        .then(|| v.to_string())
+        .filter(|v| !v.is_empty())
+    })
+}
+
+/// Counts bytes and hashes them as they are read.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+    bytes: u64,
+    progress: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        self.progress.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// What reading one file produced, besides its chunks.
+#[derive(Debug, Clone)]
+pub struct FileDone {
+    pub sha256: String,
+    /// Bytes as stored (compressed size for `.gz`).
+    pub bytes: u64,
+    /// Bytes after decompression.
+    pub decoded_bytes: u64,
+    pub gzip: bool,
+    /// A read error that ended the file early (truncated gzip, I/O error): everything
+    /// before it was still handed on.
+    pub error: Option<ReadError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReadError {
+    /// Decompressed offset where reading stopped.
+    pub offset: u64,
+    pub message: String,
+}
+
+/// Limits for reading.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Records longer than this are rejected without being held in memory.
+    pub max_record: u64,
+    /// Target size of a chunk of records handed on at once.
+    pub chunk_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_record: 16 << 20,
+            chunk_bytes: 4 << 20,
+        }
+    }
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Stream one file through the splitter, calling `emit` for each chunk. Returns the
+/// file's hash and any error that stopped it early; only failing to open it is an
+/// `Err`.
+pub fn read_file(
+    file: &InputFile,
+    opts: ReadOptions,
+    progress: Arc<AtomicU64>,
+    mut emit: impl FnMut(Chunk),
+) -> Result<FileDone> {
+    let raw: Box<dyn Read + Send> = match &file.path {
+        Some(p) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+        None => Box::new(io::stdin()),
+    };
+    let mut hashing = BufReader::with_capacity(
+        1 << 20,
+        Hashing {
+            inner: raw,
+            hash: Sha256::new(),
+            bytes: 0,
+            progress,
+        },
+    );
+    let gzip = match hashing.fill_buf() {
+        Ok(head) => head.len() >= 2 && head[..2] == GZIP_MAGIC,
+        Err(e) => {
+            return Err(Error::Input {
+                path: file.display.clone(),
+                message: format!("cannot read: {e}"),
+            });
+        }
+    };
+    let mut splitter = Splitter::new(opts.max_record, opts.chunk_bytes);
+    let mut decoded = 0u64;
+    let mut error = None;
+    {
+        let mut reader: Box<dyn Read + '_> = if gzip {
+            Box::new(flate2::bufread::MultiGzDecoder::new(&mut hashing))
+        } else {
+            Box::new(&mut hashing)
+        };
+        const BLOCK: usize = 1 << 20;
+        loop {
+            let buf = splitter.spare(BLOCK);
+            match reader.read(buf) {
+                Ok(0) => {
+                    splitter.filled(BLOCK, 0);
+                    break;
+                }
+                Ok(n) => {
+                    splitter.filled(BLOCK, n);
+                    decoded += n as u64;
+                    splitter.scan(false);
+                    if splitter.ready() {
+                        emit(splitter.take_chunk());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    splitter.filled(BLOCK, 0);
+                }
+                Err(e) => {
+                    splitter.filled(BLOCK, 0);
+                    let what = if gzip && e.kind() == io::ErrorKind::UnexpectedEof {
+                        "gzip stream is truncated".to_string()
+                    } else if gzip {
+                        format!("gzip stream is corrupt ({e})")
+                    } else {
+                        format!("read failed ({e})")
+                    };
+                    error = Some(ReadError {
+                        offset: decoded,
+                        message: format!(
+                            "{what} after {decoded} decompressed bytes; records before that were kept"
+                        ),
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    splitter.scan(true);
+    emit(splitter.take_chunk());
+    let h = hashing.into_inner();
+    Ok(FileDone {
+        sha256: hex::encode(h.hash.finalize()),
+        bytes: h.bytes,
+        decoded_bytes: decoded,
+        gzip,
+        error,
+    })
+}

@@ -1,0 +1,239 @@
+//! Bad input: a clear message naming the file, nothing lost, the lake stays consistent.
+
+use std::io::Write;
+
+use crate::common::*;
+
+const OKTA_1: &str = r#"{"uuid":"u-1","published":"2026-10-01T10:00:00.000Z","eventType":"user.session.start","actor":{"id":"00u1","type":"User","alternateId":"a@example.com"},"outcome":{"result":"SUCCESS"}}"#;
+const OKTA_2: &str = r#"{"uuid":"u-2","published":"2026-10-02T10:00:00.000Z","eventType":"user.session.start","actor":{"id":"00u2","type":"User","alternateId":"b@example.com"},"outcome":{"result":"FAILURE"}}"#;
+const OKTA_3: &str = r#"{"uuid":"u-3","published":"2026-10-03T10:00:00.000Z","eventType":"system.api_token.create","actor":{"id":"00u1","type":"User"},"target":[{"id":"00T9","type":"Token","displayName":"ci"}]}"#;
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn a_malformed_line_among_good_ones_is_rejected_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{OKTA_1}\n{{\"uuid\": \"u-x\", \"published\": \n{OKTA_2}\nnot json at all\n{OKTA_3}\n"
+    );
+    let f = write(d.path(), "okta.ndjson", text.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(total(&s, "ingested"), 3, "{s}");
+    assert_eq!(total(&s, "rejected"), 2, "{s}");
+    let rejects = read_all(&lake.join("rejects"));
+    let reasons: Vec<String> = strings(&rejects, "reason").into_iter().flatten().collect();
+    assert!(
+        reasons.iter().all(|r| r.starts_with("malformed JSON")),
+        "{reasons:?}"
+    );
+    let files = strings(&rejects, "source_file");
+    assert!(
+        files.iter().all(|x| x.as_deref() == f.to_str()),
+        "{files:?}"
+    );
+    let offsets = rejects[0].column_by_name("source_offset").unwrap();
+    let offsets =
+        arrow::array::AsArray::as_primitive::<arrow::datatypes::UInt64Type>(offsets.as_ref());
+    assert_eq!(
+        offsets.value(0),
+        OKTA_1.len() as u64 + 1,
+        "the offset points at the bad line"
+    );
+}
+
+#[test]
+fn truncated_gzip_keeps_what_was_read_and_names_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let mut body = String::new();
+    for i in 0..2000 {
+        body.push_str(&OKTA_1.replace("u-1", &format!("u-{i}")));
+        body.push('\n');
+    }
+    let gz = gzip(body.as_bytes());
+    let f = write(d.path(), "okta.ndjson.gz", &gz[..gz.len() / 2]);
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "a truncated file is an error");
+    let err = stderr(&out);
+    assert!(
+        err.contains("okta.ndjson.gz") && err.contains("gzip stream is truncated"),
+        "{err}"
+    );
+    let ing = total(&s, "ingested");
+    assert!(ing > 100 && ing < 2000, "{s}");
+    // What was read is in the lake.
+    assert_eq!(rows(&read_all(&lake.join("events"))) as u64, ing);
+    assert_eq!(total(&s, "read"), ing + total(&s, "rejected"));
+}
+
+#[test]
+fn non_utf8_bytes_are_a_reject_with_the_raw_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = Vec::new();
+    text.extend_from_slice(OKTA_1.as_bytes());
+    text.push(b'\n');
+    text.extend_from_slice(&OKTA_2.as_bytes()[..40]);
+    text.extend_from_slice(&[0xff, 0xfe, b'x']);
+    text.extend_from_slice(&OKTA_2.as_bytes()[40..]);
+    text.push(b'\n');
+    let f = write(d.path(), "bad.json", &text);
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (1, 1),
+        "{s}"
+    );
+    let rejects = read_all(&lake.join("rejects"));
+    assert!(
+        strings(&rejects, "reason")[0]
+            .as_deref()
+            .unwrap()
+            .contains("not valid UTF-8")
+    );
+    let raw = rejects[0].column_by_name("raw").unwrap();
+    let raw = arrow::array::AsArray::as_binary::<i32>(raw.as_ref());
+    assert!(raw.value(0).contains(&0xff), "raw bytes kept as they were");
+}
+
+#[test]
+fn an_empty_file_is_a_warning_not_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "empty.json", b"");
+    let g = write(d.path(), "good.json", OKTA_1.as_bytes());
+    let (s, out) = ingest(
+        &d.path().join("lake"),
+        &[f.to_str().unwrap(), g.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("empty.json: empty"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(total(&s, "ingested"), 1);
+}
+
+#[test]
+fn a_50_mb_line_is_rejected_without_holding_it_and_the_next_line_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = Vec::with_capacity(51 << 20);
+    text.extend_from_slice(OKTA_1.as_bytes());
+    text.extend_from_slice(b"\n{\"uuid\":\"big\",\"published\":\"2026-10-01T10:00:00Z\",\"eventType\":\"x\",\"pad\":\"");
+    text.resize(text.len() + (50 << 20), b'a');
+    text.extend_from_slice(b"\"}\n");
+    text.extend_from_slice(OKTA_2.as_bytes());
+    text.push(b'\n');
+    let f = write(d.path(), "huge.ndjson", &text);
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (2, 1),
+        "{s}"
+    );
+    let rejects = read_all(&lake.join("rejects"));
+    let reason = strings(&rejects, "reason")[0].clone().unwrap();
+    assert!(
+        reason.contains("larger than the record size limit"),
+        "{reason}"
+    );
+    let len = rejects[0].column_by_name("raw_len").unwrap();
+    let len = arrow::array::AsArray::as_primitive::<arrow::datatypes::UInt64Type>(len.as_ref());
+    assert!(len.value(0) > 50 << 20);
+}
+
+#[test]
+fn an_unknown_format_is_an_error_naming_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "users.csv", b"name,email\nann,ann@example.com\n");
+    let g = write(d.path(), "other.json", br#"{"hello":"world"}"#);
+    let (_s, out) = ingest(
+        &d.path().join("lake"),
+        &[f.to_str().unwrap(), g.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("users.csv: no events read"), "{err}");
+    assert!(
+        err.contains("other.json: no events read") && err.contains("unknown format"),
+        "{err}"
+    );
+    assert!(
+        err.contains("okta, aws_cloudtrail"),
+        "says what was expected: {err}"
+    );
+}
+
+#[test]
+fn a_missing_input_is_an_error_naming_it() {
+    let d = tempfile::tempdir().unwrap();
+    let (_s, out) = ingest(&d.path().join("lake"), &["/no/such/export.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("/no/such/export.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_hostile_tenant_stays_inside_the_lake() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "okta.json", OKTA_1.as_bytes());
+    let lake = d.path().join("deep/lake");
+    for tenant in ["../../x", "/etc", "..", "a\\..\\b", &"t".repeat(400)] {
+        let (s, out) = ingest(&lake, &["--tenant", tenant, f.to_str().unwrap()]);
+        assert!(out.status.success(), "{tenant}: {}", stderr(&out));
+        assert_eq!(total(&s, "ingested"), 1);
+    }
+    // A tenant from log content: NUL and a path in an Entra tenantId.
+    let hostile = r#"{"time":"2026-10-01T10:00:00Z","operationName":"Sign-in activity","category":"SignInLogs","tenantId":"../\u0000/../x","properties":{"id":"s-1","createdDateTime":"2026-10-01T10:00:00Z","userId":"u1","userPrincipalName":"a@example.com","status":{"errorCode":0}}}"#;
+    let g = write(d.path(), "entra.json", hostile.as_bytes());
+    let (s, out) = ingest(&lake, &[g.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(total(&s, "ingested"), 1);
+    // Nothing was written outside the lake folder.
+    let outside: Vec<_> = walk(d.path())
+        .into_iter()
+        .filter(|p| !p.starts_with(&lake) && p != &f && p != &g)
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+    // And each tenant reads back exactly as given.
+    let mut tenants: Vec<String> = strings(&read_all(&lake.join("events")), "tenant")
+        .into_iter()
+        .flatten()
+        .collect();
+    tenants.sort();
+    assert_eq!(tenants.len(), 6);
+    assert!(
+        tenants.contains(&"../../x".to_string()) && tenants.contains(&"../\u{0}/../x".to_string())
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_trailcheck"))
+}
+
+/// `../shared/samples/<provider>`: CI has `../shared` beside the checkout.
+pub fn samples(provider: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/samples")
+        .join(provider);
+    assert!(
+        p.is_dir(),
+        "{} is missing: the tests need ../shared beside the checkout",
+        p.display()
+    );
+    p
+}
+
+pub fn sample_logs(provider: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-logs")
+        .join(provider)
+}
+
+/// Run `trailcheck ingest --json --quiet` and return the parsed summary and output.
+pub fn ingest(lake: &Path, args: &[&str]) -> (serde_json::Value, Output) {
+    let out = bin()
+        .arg("ingest")
+        .arg("--lake")
+        .arg(lake)
+        .arg("--json")
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .expect("run trailcheck");
+    let summary = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (summary, out)
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Every row of every `*.parquet` file under `dir`.
+pub fn read_all(dir: &Path) -> Vec<RecordBatch> {
+    let mut out = Vec::new();
+    for f in trailcheck::lake::parquet_files(dir) {
+        let file = std::fs::File::open(&f).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        for b in reader {
+            out.push(b.unwrap());
+        }
+    }
+    out
+}
+
+pub fn rows(batches: &[RecordBatch]) -> usize {
+    batches.iter().map(|b| b.num_rows()).sum()
+}
+
+/// The values of a string column across batches (None for nulls).
+pub fn strings(batches: &[RecordBatch], col: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = b
+            .column_by_name(col)
+            .unwrap_or_else(|| panic!("column {col}"));
+        let c = c.as_string::<i32>();
+        for i in 0..c.len() {
+            out.push(c.is_valid(i).then(|| c.value(i).to_string()));
+        }
+    }
+    out
+}
+
+/// Lines of an NDJSON sample file that are not blank.
+pub fn count_lines(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
+pub fn total(summary: &serde_json::Value, key: &str) -> u64 {
+    summary["total"][key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("total.{key} in {summary}"))
+}
