@@ -48,8 +48,93 @@ pub struct Cli {
 pub enum Command {
     /// Read exported audit logs into the lake.
     Ingest(IngestArgs),
+    /// Run the analyses over the lake and store this run's findings in it.
+    Analyze(AnalyzeArgs),
+    /// List the rules with their documentation.
+    Rules,
     /// List the providers trailcheck reads.
     Providers,
+}
+
+/// Output formats of findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Analysis parameters shared by `analyze`, `sql`, `serve` and `run`.
+#[derive(Debug, Args, Clone)]
+pub struct ParamArgs {
+    /// End of the evidence (RFC 3339); defaults to the latest event in the lake.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Days without activity before an identity or credential is dormant.
+    #[arg(long, default_value_t = 90)]
+    pub dormant_days: i64,
+    /// Privileged-role holders a tenant may have before it is flagged.
+    #[arg(long, default_value_t = 4)]
+    pub max_super_admins: i64,
+    /// Any other parameter, as name=value (see the `params` table).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+}
+
+impl ParamArgs {
+    pub fn params(&self) -> crate::Result<crate::session::Params> {
+        let mut p = crate::session::Params {
+            dormant_days: self.dormant_days,
+            max_super_admins: self.max_super_admins,
+            ..Default::default()
+        };
+        if let Some(t) = &self.as_of {
+            p.set("as_of", t)?;
+        }
+        for kv in &self.param {
+            let (k, v) = kv.split_once('=').ok_or_else(|| {
+                crate::Error::Usage(format!("--param takes NAME=VALUE, not {kv:?}"))
+            })?;
+            p.set(k.trim(), v.trim())?;
+        }
+        Ok(p)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Output format: a readable table on a terminal, or the findings columns for machines.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Exit with status 1 when a finding is at or above this severity.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Severity>,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +210,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 ExitStatus::Ok
             })
         }
+        Command::Analyze(a) => {
+            let rt = runtime()?;
+            let opts = crate::analyze::AnalyzeOptions {
+                lake: a.lake.lake.clone(),
+                params: a.params.params()?,
+                args: std::env::args().collect(),
+            };
+            let analysis = rt.block_on(crate::analyze::analyze(&opts))?;
+            let mut out = std::io::stdout().lock();
+            print_findings(&mut out, &analysis, a.format)?;
+            Ok(match a.fail_on {
+                Some(sev) if analysis.any_at_or_above(sev.as_str()) => ExitStatus::Findings,
+                _ => ExitStatus::Ok,
+            })
+        }
+        Command::Rules => {
+            for q in crate::session::rules() {
+                println!("{}", rule_doc(q));
+            }
+            Ok(ExitStatus::Ok)
+        }
         Command::Providers => {
             for p in crate::providers::PROVIDERS {
                 println!("{:<18} {}", p.name, p.title);
@@ -189,4 +295,135 @@ fn print_summary(s: &IngestSummary) {
             t.rejected, s.run_id
         );
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// A rule's documentation: its SQL header without the comment markers.
+pub fn rule_doc(q: &crate::session::Query) -> String {
+    let mut out = String::new();
+    for line in q
+        .sql
+        .lines()
+        .take_while(|l| l.trim_start().starts_with("--"))
+    {
+        let text = line.trim_start().trim_start_matches("--");
+        let text = text.strip_prefix(' ').unwrap_or(text);
+        if let Some(id) = text.strip_prefix("rule: ") {
+            out.push_str(&format!("# {id}\n"));
+        } else if let Some(title) = text.strip_prefix("title: ") {
+            out.push_str(&format!("{title}\n"));
+        } else {
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Neutralize spreadsheet formulas in a CSV cell (`=`, `+`, `-`, `@`, tab, CR).
+pub fn csv_cell(s: &str) -> String {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+/// Print findings in one of the formats.
+pub fn print_findings(
+    out: &mut dyn Write,
+    a: &crate::analyze::Analysis,
+    format: Format,
+) -> anyhow::Result<()> {
+    let rows = crate::analyze::findings_json(&a.findings);
+    const COLUMNS: &[&str] = &[
+        "finding_uid",
+        "rule_id",
+        "severity",
+        "verdict",
+        "provider",
+        "tenant",
+        "subject_uid",
+        "subject_name",
+        "subject_type",
+        "summary",
+        "evidence",
+        "first_seen",
+        "last_seen",
+        "as_of",
+        "frameworks",
+    ];
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        Format::Ndjson => {
+            for r in &rows {
+                writeln!(out, "{r}")?;
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(COLUMNS)?;
+            for r in &rows {
+                let cells: Vec<String> = COLUMNS
+                    .iter()
+                    .map(|c| match &r[*c] {
+                        serde_json::Value::Null => String::new(),
+                        serde_json::Value::String(s) => csv_cell(s),
+                        serde_json::Value::Array(items) => csv_cell(
+                            &items
+                                .iter()
+                                .map(|i| {
+                                    i.as_str()
+                                        .map(str::to_string)
+                                        .unwrap_or_else(|| i.to_string())
+                                })
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        ),
+                        other => csv_cell(&other.to_string()),
+                    })
+                    .collect();
+                w.write_record(&cells)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let t = crate::time::format_micros(a.as_of);
+            writeln!(
+                out,
+                "analyze run {} as of {} (dormant_days {}): {} findings",
+                a.run_id,
+                t,
+                a.params.dormant_days,
+                rows.len()
+            )?;
+            for r in &rows {
+                let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+                writeln!(
+                    out,
+                    "{:<8} {:<13} {:<26} {}/{}  {}",
+                    s("severity").to_uppercase(),
+                    s("verdict"),
+                    s("rule_id"),
+                    s("provider"),
+                    s("tenant"),
+                    s("subject_name"),
+                )?;
+                writeln!(out, "         {}", s("summary"))?;
+            }
+            let counts: Vec<String> = a
+                .by_severity()
+                .into_values()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            if !counts.is_empty() {
+                writeln!(out, "{}", counts.join(", "))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@
 //!
 //! `main.rs` only parses the command line (in [`cli`]) and maps results to exit codes.
 
+pub mod analyze;
 pub mod cli;
 pub mod error;
 pub mod event;
@@ -23,6 +24,7 @@ pub mod ingest;
 pub mod lake;
 pub mod providers;
 pub mod read;
+pub mod session;
 pub mod time;
 
 pub use error::{Error, Result};

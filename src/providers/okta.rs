@@ -145,8 +145,12 @@ fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
 
     let actor_kind = str_at(v, &["actor", "type"]);
     e.actor_uid = string_at(v, &["actor", "id"]).filter(|s| s != "unknown");
-    e.actor_name = first_string(v, &[&["actor", "alternateId"], &["actor", "displayName"]])
-        .filter(|s| s != "unknown");
+    let actor_paths: &[&[&str]] = if actor_kind == Some("User") {
+        &[&["actor", "alternateId"], &["actor", "displayName"]]
+    } else {
+        &[&["actor", "displayName"], &["actor", "alternateId"]]
+    };
+    e.actor_name = first_string(v, actor_paths).filter(|s| s != "unknown");
     if let Some(t) = actor_kind {
         e.actor_type = actor_type(t);
         e.actor_is_machine = Some(is_machine_type(t));
@@ -165,9 +169,15 @@ fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
 
     if let Some(targets) = at(v, &["target"]).and_then(Value::as_array) {
         for t in targets {
+            // People by login, apps and tokens by their display name.
+            let name = if str_at(t, &["type"]) == Some("User") {
+                first_string(t, &[&["alternateId"], &["displayName"]])
+            } else {
+                first_string(t, &[&["displayName"], &["alternateId"]])
+            };
             e.targets.push(Target {
                 uid: string_at(t, &["id"]),
-                name: first_string(t, &[&["alternateId"], &["displayName"]]),
+                name,
                 kind: string_at(t, &["type"]),
             });
         }
@@ -180,13 +190,10 @@ fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         e.target_type = t.kind.as_deref().map(normalize_target_type);
         e.target_is_machine = t.kind.as_deref().map(is_machine_type);
     }
-
-    // OAuth clients using their own credentials: the client is the credential.
-    if e.action == Action::CredentialUse
-        && e.credential_uid.is_none()
-        && e.actor_is_machine == Some(true)
-    {
-        e.credential_uid = e.actor_uid.clone();
+    // `application.*` events are about any app integration (SAML or bookmark apps as
+    // well as OAuth service apps): they do not show that the app is a machine identity.
+    if e.event_type.starts_with("application.") {
+        e.target_is_machine = None;
     }
 
     if matches!(e.action, Action::RoleGrant | Action::RoleRevoke) {

@@ -1,0 +1,385 @@
+//! The one DataFusion session over a lake (DESIGN sections 1 and 5).
+//!
+//! [`Session::open`] registers the lake's tables (`events`, `rejects`, `runs`,
+//! `findings`), the reference tables kept as data in `queries/reference/`, a one-row
+//! `params` table, JSON functions over `raw`, and one view per file in `queries/`.
+//! `analyze`, `sql`, `serve` and the tests all use it, so the SQL that is tested is the
+//! SQL that runs. Every query and reference table is compiled into the binary and listed
+//! once in [`QUERIES`] / [`REFERENCE`].
+
+pub mod udf;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{Float64Array, Int64Array, RecordBatch, TimestampMicrosecondArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::datasource::MemTable;
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+
+use crate::error::{Error, Result};
+use crate::lake::{self, Lake};
+
+/// Whether a query is a plain view or a rule producing findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    View,
+    Rule,
+}
+
+/// One SQL file of `queries/`.
+#[derive(Debug)]
+pub struct Query {
+    /// View name in SQL (rules: the rule id with `_` for `-`).
+    pub name: &'static str,
+    /// Rule id (for rules) or view name.
+    pub id: &'static str,
+    pub kind: Kind,
+    pub sql: &'static str,
+}
+
+macro_rules! view {
+    ($name:literal) => {
+        Query {
+            name: $name,
+            id: $name,
+            kind: Kind::View,
+            sql: include_str!(concat!("../../queries/views/", $name, ".sql")),
+        }
+    };
+}
+macro_rules! rule {
+    ($name:literal, $id:literal) => {
+        Query {
+            name: $name,
+            id: $id,
+            kind: Kind::Rule,
+            sql: include_str!(concat!("../../queries/rules/", $id, ".sql")),
+        }
+    };
+}
+
+/// Every query, in dependency order: views first, then rules.
+pub static QUERIES: &[Query] = &[
+    view!("identities"),
+    view!("credentials"),
+    view!("role_assignments"),
+    view!("coverage"),
+    rule!("dormant_machine_identity", "dormant-machine-identity"),
+    rule!("dormant_credential", "dormant-credential"),
+    rule!("overbroad_delegated_admin", "overbroad-delegated-admin"),
+    rule!("missing_event_type", "missing-event-type"),
+    rule!("logging_gap", "logging-gap"),
+    rule!("long_lived_credential", "long-lived-credential"),
+    rule!("stale_credential", "stale-credential"),
+    rule!("orphaned_machine_identity", "orphaned-machine-identity"),
+];
+
+/// Reference tables (CSV, all columns text) kept as data in `queries/reference/`.
+pub static REFERENCE: &[(&str, &str)] = &[
+    (
+        "admin_roles",
+        include_str!("../../queries/reference/admin_roles.csv"),
+    ),
+    (
+        "claimed_event_types",
+        include_str!("../../queries/reference/claimed_event_types.csv"),
+    ),
+];
+
+/// The rules, in catalogue order.
+pub fn rules() -> impl Iterator<Item = &'static Query> {
+    QUERIES.iter().filter(|q| q.kind == Kind::Rule)
+}
+
+/// Analysis parameters; all visible to SQL as the one-row `params` table.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// End of the evidence; defaults to the latest event time in the lake.
+    pub as_of: Option<i64>,
+    pub dormant_days: i64,
+    pub max_super_admins: i64,
+    pub gap_days: i64,
+    pub volume_drop_ratio: f64,
+    pub min_weekly_events: i64,
+    pub rotation_days: i64,
+    pub max_credential_age_days: i64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            as_of: None,
+            dormant_days: 90,
+            max_super_admins: 4,
+            gap_days: 3,
+            volume_drop_ratio: 0.25,
+            min_weekly_events: 20,
+            rotation_days: 365,
+            max_credential_age_days: 365,
+        }
+    }
+}
+
+impl Params {
+    /// Set one parameter by name (`--param name=value`).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        let int = |v: &str| {
+            v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                Error::Usage(format!("parameter {name} takes a whole number, not {v:?}"))
+            })
+        };
+        match name {
+            "as_of" => {
+                let p = crate::time::parse_str(value)
+                    .map_err(|e| Error::Usage(format!("as_of: {e}")))?;
+                self.as_of = Some(p.micros);
+            }
+            "dormant_days" => self.dormant_days = int(value)?,
+            "max_super_admins" => self.max_super_admins = int(value)?,
+            "gap_days" => self.gap_days = int(value)?.max(1),
+            "min_weekly_events" => self.min_weekly_events = int(value)?,
+            "rotation_days" => self.rotation_days = int(value)?,
+            "max_credential_age_days" => self.max_credential_age_days = int(value)?,
+            "volume_drop_ratio" => {
+                self.volume_drop_ratio = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| (0.0..=1.0).contains(r))
+                    .ok_or_else(|| {
+                        Error::Usage(format!(
+                            "volume_drop_ratio takes a number from 0 to 1, not {value:?}"
+                        ))
+                    })?
+            }
+            other => {
+                return Err(Error::Usage(format!(
+                    "unknown parameter {other:?}; known: as_of, dormant_days, max_super_admins, gap_days, volume_drop_ratio, min_weekly_events, rotation_days, max_credential_age_days"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+const DAY_US: i64 = 86_400_000_000;
+
+/// An open session over one lake.
+pub struct Session {
+    pub ctx: SessionContext,
+    pub lake: Lake,
+    /// The parameters, with `as_of` resolved.
+    pub params: Params,
+    pub as_of: i64,
+}
+
+fn ts_type() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}
+
+/// The stored findings' schema (DESIGN section 5, plus the run that wrote them).
+pub fn findings_schema() -> SchemaRef {
+    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
+    Arc::new(Schema::new(vec![
+        s("finding_uid", false),
+        s("rule_id", false),
+        s("severity", false),
+        s("verdict", false),
+        s("provider", false),
+        s("tenant", false),
+        s("subject_uid", true),
+        s("subject_name", true),
+        s("subject_type", true),
+        s("summary", true),
+        s("evidence", true),
+        Field::new("first_seen", ts_type(), true),
+        Field::new("last_seen", ts_type(), true),
+        Field::new("as_of", ts_type(), true),
+        Field::new(
+            "frameworks",
+            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            true,
+        ),
+        s("run_id", true),
+    ]))
+}
+
+impl Session {
+    /// Open a lake for querying with these parameters.
+    pub async fn open(lake_dir: &Path, params: &Params) -> Result<Session> {
+        if !lake_dir.join("events").is_dir() {
+            return Err(Error::lake(
+                lake_dir,
+                "no lake here (expected an events/ folder): run `trailcheck ingest` first",
+            ));
+        }
+        let config = SessionConfig::new()
+            .with_information_schema(true)
+            .with_default_catalog_and_schema("trailcheck", "lake")
+            .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let mut ctx = SessionContext::new_with_config(config);
+        datafusion_functions_json::register_all(&mut ctx)?;
+        ctx.register_udf(udf::json_object());
+
+        let lake = Lake::new(lake_dir);
+        register_parquet_dir(&ctx, "events", &lake.events_dir(), crate::event::schema()).await?;
+        register_parquet_dir(
+            &ctx,
+            "rejects",
+            &lake.rejects_dir(),
+            lake::tables::rejects_schema(),
+        )
+        .await?;
+        register_parquet_dir(&ctx, "runs", &lake.runs_dir(), lake::tables::runs_schema()).await?;
+        register_parquet_dir(
+            &ctx,
+            "findings",
+            &lake_dir.join("findings"),
+            findings_schema(),
+        )
+        .await?;
+        for (name, csv) in REFERENCE {
+            register_csv_text(&ctx, name, csv)?;
+        }
+
+        let as_of = match params.as_of {
+            Some(t) => t,
+            None => latest_event(&ctx).await?.unwrap_or(0),
+        };
+        let mut resolved = params.clone();
+        resolved.as_of = Some(as_of);
+        ctx.register_batch("params", params_batch(&resolved, as_of))?;
+
+        for q in QUERIES {
+            let sql = format!("CREATE VIEW {} AS {}", q.name, strip_comments(q.sql));
+            ctx.sql(&sql)
+                .await
+                .map_err(|e| Error::Usage(format!("queries/{}.sql: {e}", q.id)))?;
+        }
+        let union: Vec<String> = rules()
+            .map(|q| {
+                format!(
+                    "SELECT rule_id, severity, verdict, provider, tenant, subject_uid, subject_name, subject_type, \
+                     summary, evidence, CAST(first_seen AS TIMESTAMP) AS first_seen, CAST(last_seen AS TIMESTAMP) AS last_seen, frameworks FROM {}",
+                    q.name
+                )
+            })
+            .collect();
+        let findings_current = format!(
+            "CREATE VIEW findings_current AS \
+             SELECT substr(encode(sha256(concat_ws('|', f.rule_id, f.provider, f.tenant, f.subject_uid)), 'hex'), 1, 32) AS finding_uid, \
+                    f.rule_id, f.severity, f.verdict, f.provider, f.tenant, f.subject_uid, f.subject_name, f.subject_type, \
+                    f.summary, f.evidence, f.first_seen, f.last_seen, p.as_of, f.frameworks \
+             FROM ({}) f CROSS JOIN params p",
+            union.join(" UNION ALL ")
+        );
+        ctx.sql(&findings_current).await?;
+        Ok(Session {
+            ctx,
+            lake,
+            params: resolved,
+            as_of,
+        })
+    }
+
+    /// Run one SQL statement and collect the result.
+    pub async fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        Ok(self.ctx.sql(sql).await?.collect().await?)
+    }
+}
+
+/// Severity order for sorting (most severe first).
+pub const SEVERITY_ORDER: &str = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END";
+
+/// Drop `--` comment lines (the rule documentation) before handing SQL to DataFusion.
+fn strip_comments(sql: &str) -> String {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn register_parquet_dir(
+    ctx: &SessionContext,
+    name: &str,
+    dir: &Path,
+    schema: SchemaRef,
+) -> Result<()> {
+    if lake::parquet_files(dir).is_empty() {
+        let empty = MemTable::try_new(schema.clone(), vec![vec![]])?;
+        ctx.register_table(name, Arc::new(empty))?;
+        return Ok(());
+    }
+    let path = format!("{}/", absolute(dir).display());
+    let opts = ParquetReadOptions::default()
+        .file_extension(".parquet")
+        .schema(&schema);
+    ctx.register_parquet(name, &path, opts).await?;
+    Ok(())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn register_csv_text(ctx: &SessionContext, name: &str, text: &str) -> Result<()> {
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
+    let schema = Arc::new(Schema::new(
+        header
+            .iter()
+            .map(|h| Field::new(h.trim(), DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let reader = arrow::csv::ReaderBuilder::new(schema.clone())
+        .with_header(true)
+        .build(std::io::Cursor::new(text.as_bytes().to_vec()))?;
+    let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+    ctx.register_table(name, Arc::new(MemTable::try_new(schema, vec![batches])?))?;
+    Ok(())
+}
+
+async fn latest_event(ctx: &SessionContext) -> Result<Option<i64>> {
+    let batches = ctx
+        .sql("SELECT CAST(max(time) AS BIGINT) AS t FROM events")
+        .await?
+        .collect()
+        .await?;
+    Ok(batches.first().and_then(|b| {
+        let c = b.column(0).as_any().downcast_ref::<Int64Array>()?;
+        (c.len() > 0 && !c.is_null(0)).then(|| c.value(0))
+    }))
+}
+
+use arrow::array::Array;
+
+fn params_batch(p: &Params, as_of: i64) -> RecordBatch {
+    let ts = |v: i64| -> Arc<dyn Array> {
+        Arc::new(TimestampMicrosecondArray::from(vec![v]).with_timezone("UTC"))
+    };
+    let int = |v: i64| -> Arc<dyn Array> { Arc::new(Int64Array::from(vec![v])) };
+    let fields = vec![
+        Field::new("as_of", ts_type(), false),
+        Field::new("dormant_days", DataType::Int64, false),
+        Field::new("dormant_cutoff", ts_type(), false),
+        Field::new("max_super_admins", DataType::Int64, false),
+        Field::new("gap_days", DataType::Int64, false),
+        Field::new("volume_drop_ratio", DataType::Float64, false),
+        Field::new("min_weekly_events", DataType::Int64, false),
+        Field::new("rotation_days", DataType::Int64, false),
+        Field::new("rotation_cutoff", ts_type(), false),
+        Field::new("max_credential_age_days", DataType::Int64, false),
+    ];
+    let cols = vec![
+        ts(as_of),
+        int(p.dormant_days),
+        ts(as_of - p.dormant_days * DAY_US),
+        int(p.max_super_admins),
+        int(p.gap_days),
+        Arc::new(Float64Array::from(vec![p.volume_drop_ratio])) as Arc<dyn Array>,
+        int(p.min_weekly_events),
+        int(p.rotation_days),
+        ts(as_of - p.rotation_days * DAY_US),
+        int(p.max_credential_age_days),
+    ];
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).expect("params batch")
+}
