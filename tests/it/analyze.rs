@@ -1,0 +1,160 @@
+//! End to end over `sample-logs/`: the findings planted there (see each PLANTED.md) are
+//! found, and nothing else of these rules; the same lake gives the same findings with
+//! the same ids; `--fail-on` sets the exit status.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::common::*;
+
+fn sample_lake() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let inputs = [sample_logs("okta"), sample_logs("aws_cloudtrail"), sample_logs("entra")];
+    let args: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
+    let (_s, out) = ingest(d.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    d
+}
+
+fn analyze(lake: &Path, args: &[&str]) -> (Vec<serde_json::Value>, std::process::Output) {
+    let out = bin().arg("analyze").arg("--lake").arg(lake).args(args).output().unwrap();
+    let findings = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    (findings, out)
+}
+
+/// What sample-logs/{okta,aws_cloudtrail,entra}/PLANTED.md say the rules must find.
+const PLANTED: &[&str] = &[
+    "dormant-credential|aws_cloudtrail|AKIAADK25Q7YHGXYF722|confirmed",
+    "dormant-credential|aws_cloudtrail|AKIAMVCJOZKBPLCDLVCP|confirmed",
+    "dormant-credential|aws_cloudtrail|AKIAXKWJRST2KO2R6EC4|confirmed",
+    "dormant-credential|entra|3e243df6-14c9-49db-95a8-116a2dabcc1b|confirmed",
+    "dormant-credential|entra|93652ab8-28e7-45ac-9a1c-9dc539af5053|confirmed",
+    "dormant-credential|entra|b81e230e-4dab-4d66-9373-616282bdb075|confirmed",
+    "dormant-credential|okta|00TfGwJIYtAfU5oui1h7|confirmed",
+    "dormant-credential|okta|00TsDQfqtt3rh5bcA1h7|confirmed",
+    "dormant-machine-identity|aws_cloudtrail|arn:aws:iam::111122223333:role/batch-report-runner|confirmed",
+    "dormant-machine-identity|aws_cloudtrail|arn:aws:iam::111122223333:user/svc-legacy-backup|confirmed",
+    "dormant-machine-identity|entra|22ec9142-eff9-4149-bb7c-1b7e9c99f7e8|indeterminate",
+    "dormant-machine-identity|entra|2e1696a3-7044-4072-bf7d-3bfd86f4862a|confirmed",
+    "dormant-machine-identity|entra|c5f77cd5-8139-4276-9e78-2d3667687a27|confirmed",
+    "dormant-machine-identity|okta|0oaUKDCgeuaphi7Tf1h7|confirmed",
+    "dormant-machine-identity|okta|0oabkpNxG1pfVKRyp1h7|confirmed",
+    "logging-gap|aws_cloudtrail|gap:2026-08-10..2026-08-18|confirmed",
+    "logging-gap|okta|drop:2026-09-14..2026-09-20|confirmed",
+    "overbroad-delegated-admin|aws_cloudtrail|arn:aws:iam::111122223333:role/lambda-invoice-processor / arn:aws:iam::aws:policy/AdministratorAccess|confirmed",
+    "overbroad-delegated-admin|aws_cloudtrail|arn:aws:iam::111122223333:user/bob.nguyen / arn:aws:iam::aws:policy/AdministratorAccess|confirmed",
+    "overbroad-delegated-admin|aws_cloudtrail|arn:aws:iam::111122223333:user/dave.okafor / arn:aws:iam::aws:policy/AdministratorAccess|confirmed",
+    "overbroad-delegated-admin|aws_cloudtrail|arn:aws:iam::111122223333:user/erin.walsh / arn:aws:iam::aws:policy/AdministratorAccess|confirmed",
+    "overbroad-delegated-admin|entra|059fb415-af0d-4661-82f5-1a6c4ebcb989 / Global Administrator|confirmed",
+    "overbroad-delegated-admin|entra|383470ef-999d-4098-a6a9-91f84a005ca8 / Global Administrator|confirmed",
+    "overbroad-delegated-admin|entra|86bdf748-5a00-4a25-be53-825213e807a0 / Global Administrator|confirmed",
+    "overbroad-delegated-admin|entra|96c4901f-1525-4731-967e-1fa3a503211a / Global Administrator|confirmed",
+    "overbroad-delegated-admin|entra|a0483c50-5f42-4d47-b0e0-ebf0ad4bfbd9 / Global Administrator|confirmed",
+    "overbroad-delegated-admin|okta|00u17zCFMoxr5FQQD1h7 / Super administrator|confirmed",
+    "overbroad-delegated-admin|okta|00uOJxQXdGIxwvLde1h7 / Super administrator|confirmed",
+    "overbroad-delegated-admin|okta|00uZonHyn8FBYGhZA1h7 / Super administrator|confirmed",
+    "overbroad-delegated-admin|okta|00uqqHIPXLZfhqVih1h7 / Super administrator|confirmed",
+    "overbroad-delegated-admin|okta|00urI2LMEgpPhkiS61h7 / Super administrator|confirmed",
+    "overbroad-delegated-admin|okta|00uscHx8NSOyYaNen1h7 / Super administrator|confirmed",
+    "overbroad-delegated-admin|okta|0oaHOJLyZojmgkk7k1h7 / Organization administrator|confirmed",
+];
+
+/// Identities and credentials PLANTED.md lists as healthy, in grace, or offboarded.
+const NOT_FLAGGED: &[&str] = &[
+    "0oaLhhKMUQ1fWsF6h1h7", "0oarErhErDmIGHFFL1h7", "0oaSUXgtOBpmKJGrR1h7", "00THNw8BqwqQGd4Xt1h7",
+    "00TNfL7onE3mEOcNE1h7", "00uHvUiYsuVcBTXhw1h7", "00uJKcnn1GJ8IKQRR1h7", "AKIAXTUCC2OO7OXYLORL",
+    "AKIAXAWZRNA7EV233O4A", "AKIAKFPCRAHRD4VXAHNP", "vendor-audit-collector", "legacy-batch-role",
+    "carol.smith", "e2f8ab50-0741-4552-845c-e0a8bc825905", "9ff95c33-d5dc-4d6f-a497-809f1f60df0d",
+    "9e13b18d-576b-4066-ba68-6810bb6ecfbc", "fb6fc8b2-2568-4b39-b708-711855dc1964",
+    "6fd58d25-9978-4f16-8254-9f77494be5c3", "1170c08c-e943-404f-aabb-cc608ad7c4fe",
+    "b8c3a47e-9d6d-4694-bbfc-cbdf9ff61640", "7add95a5-76c3-4477-9e6d-6367dadc1acc",
+];
+
+const PLANTED_RULES: &[&str] =
+    &["dormant-machine-identity", "dormant-credential", "overbroad-delegated-admin", "logging-gap"];
+
+#[test]
+fn the_planted_findings_and_nothing_else() {
+    let lake = sample_lake();
+    let (findings, out) = analyze(lake.path(), &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| PLANTED_RULES.contains(&f["rule_id"].as_str().unwrap()))
+        .map(|f| format!("{}|{}|{}|{}", f["rule_id"].as_str().unwrap(), f["provider"].as_str().unwrap(), f["subject_uid"].as_str().unwrap(), f["verdict"].as_str().unwrap()))
+        .collect();
+    let want: BTreeSet<String> = PLANTED.iter().map(|s| s.to_string()).collect();
+    assert_eq!(got, want);
+    for f in &findings {
+        let subject = f["subject_uid"].as_str().unwrap();
+        for healthy in NOT_FLAGGED {
+            assert!(!subject.contains(healthy), "{healthy} is healthy but flagged: {f}");
+        }
+        // The contract's columns, and evidence as an object.
+        for col in ["finding_uid", "severity", "tenant", "summary", "first_seen", "last_seen", "as_of"] {
+            assert!(!f[col].is_null(), "{col} missing in {f}");
+        }
+        assert!(f["evidence"].is_object(), "{f}");
+        assert!(f["frameworks"].as_array().is_some_and(|a| !a.is_empty()));
+        assert_eq!(f["as_of"], "2026-10-31T22:10:05.167049Z", "as_of is the end of the evidence");
+    }
+    // The reasons behind over-broad admins are in the evidence.
+    let reasons = |subject: &str| -> Vec<String> {
+        let f = findings.iter().find(|f| f["subject_uid"].as_str().unwrap().starts_with(subject)).unwrap();
+        f["evidence"]["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect()
+    };
+    assert!(reasons("00uZonHyn8FBYGhZA1h7").contains(&"self-granted".to_string()));
+    assert!(reasons("00urI2LMEgpPhkiS61h7").contains(&"granted by a delegated admin without that privilege".to_string()));
+    assert!(reasons("00uqqHIPXLZfhqVih1h7").contains(&"more privileged holders than max_super_admins".to_string()));
+    assert!(!reasons("arn:aws:iam::111122223333:user/bob.nguyen").contains(&"more privileged holders than max_super_admins".to_string()));
+    let lambda = reasons("arn:aws:iam::111122223333:role/lambda-invoice-processor");
+    assert!(lambda.contains(&"held by a machine identity".to_string()), "{lambda:?}");
+    assert!(reasons("0oaHOJLyZojmgkk7k1h7").contains(&"held by a machine identity".to_string()));
+}
+
+#[test]
+fn same_lake_same_findings_same_ids_and_fail_on() {
+    let lake = sample_lake();
+    let (a, _) = analyze(lake.path(), &["--format", "json"]);
+    let (b, out) = analyze(lake.path(), &["--format", "json", "--fail-on", "critical"]);
+    assert_eq!(out.status.code(), Some(1), "critical findings with --fail-on critical");
+    let ids = |v: &[serde_json::Value]| v.iter().map(|f| f["finding_uid"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(ids(&a).iter().collect::<BTreeSet<_>>().len(), a.len(), "ids are unique");
+    // Both runs are stored in the lake.
+    assert_eq!(rows(&read_all(&lake.path().join("findings"))), 2 * a.len());
+    // A later as_of with a longer dormancy threshold changes the verdicts, not the ids.
+    let (c, out) = analyze(lake.path(), &["--format", "json", "--dormant-days", "400"]);
+    assert!(out.status.success());
+    assert!(c.iter().all(|f| f["rule_id"] != "dormant-machine-identity" || f["verdict"] == "indeterminate"));
+}
+
+#[test]
+fn csv_output_neutralizes_formulas_and_keeps_the_columns() {
+    let lake = sample_lake();
+    let out = bin().args(["analyze", "--format", "csv", "--lake"]).arg(lake.path()).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header[0], "finding_uid");
+    assert_eq!(header.len(), 15);
+    for rec in r.records() {
+        for cell in rec.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
+        }
+    }
+}
+
+#[test]
+fn rules_are_documented_with_the_fixed_headings() {
+    let out = bin().arg("rules").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in ["dormant-machine-identity", "dormant-credential", "overbroad-delegated-admin", "missing-event-type", "logging-gap", "long-lived-credential", "stale-credential", "orphaned-machine-identity"] {
+        assert!(text.contains(&format!("# {id}")), "{id}");
+    }
+    assert_eq!(text.matches("## What it finds").count(), 8);
+    assert_eq!(text.matches("## Why it matters").count(), 8);
+    assert_eq!(text.matches("## How it decides").count(), 8);
+    assert_eq!(text.matches("## Frameworks").count(), 8);
+}
