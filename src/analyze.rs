@@ -73,7 +73,7 @@ impl Analysis {
 /// Run the analyses and commit the findings to the lake.
 pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
     let started_at = chrono::Utc::now().timestamp_micros();
-    let session = Session::open(&opts.lake, &opts.params).await?;
+    let session = Session::open_materialized(&opts.lake, &opts.params).await?;
     let run_id = crate::ingest::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
 

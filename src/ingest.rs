@@ -488,6 +488,16 @@ fn parse_chunk(
             o.len,
         ));
     }
+    for u in &chunk.unreadable {
+        rejects.push(Reject::new(
+            forced.map(|p| p.name),
+            &file.display,
+            u.start,
+            u.reason.clone(),
+            &u.raw,
+            u.len,
+        ));
+    }
     for (b, r, e) in parts {
         batches.extend(b);
         rejects.extend(r);

@@ -20,7 +20,7 @@
 -- SOC 2 CC6.2
 WITH held AS (
     SELECT provider, tenant, holder_uid, array_sort(array_agg(role)) AS roles
-    FROM role_assignments WHERE active
+    FROM role_assignments WHERE active AND admin
     GROUP BY provider, tenant, holder_uid
 ),
 candidates AS (

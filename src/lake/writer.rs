@@ -81,7 +81,7 @@ impl EventWriter {
             files: Vec::new(),
             seq: 0,
             tick: 0,
-            budget: 96 << 20,
+            budget: 64 << 20,
             max_open: 256,
             max_seen: 1_500_000,
             seen_total: 0,
@@ -207,27 +207,38 @@ impl EventWriter {
         Ok(())
     }
 
+    /// Keep the writers' buffers (open row groups and column encoders) under the
+    /// budget: close the least recently used partitions first (time-ordered exports
+    /// leave old days behind), and flush the row group of the last one if it alone is
+    /// over.
     fn bound_memory(&mut self) -> Result<()> {
         loop {
             let total: usize = self
                 .parts
                 .values()
-                .filter_map(|p| p.writer.as_ref().map(|(w, _)| w.in_progress_size()))
+                .filter_map(|p| p.writer.as_ref().map(|(w, _)| w.memory_size()))
                 .sum();
             if total <= self.budget {
                 return Ok(());
             }
-            let largest = self
-                .parts
-                .values_mut()
-                .filter_map(|p| p.writer.as_mut())
-                .max_by_key(|(w, _)| w.in_progress_size());
-            match largest {
+            if self.parts.len() > 1 {
+                let k = self
+                    .parts
+                    .iter()
+                    .min_by_key(|(_, p)| p.last_use)
+                    .map(|(k, _)| k.clone());
+                let part = self.parts.remove(&k.expect("non-empty")).expect("present");
+                self.seen_total -= part.seen.len();
+                close(part)?;
+                continue;
+            }
+            match self.parts.values_mut().find_map(|p| p.writer.as_mut()) {
                 Some((w, path)) if w.in_progress_size() > 0 => {
                     w.flush().map_err(|e| Error::Parquet {
                         path: path.clone(),
                         source: e,
                     })?;
+                    return Ok(());
                 }
                 _ => return Ok(()),
             }

@@ -13,6 +13,9 @@ use crate::time;
 
 pub mod aws_cloudtrail;
 pub mod entra;
+pub mod gcp_audit;
+pub mod github;
+pub mod google_workspace;
 pub mod okta;
 
 /// What a provider module exposes.
@@ -28,8 +31,14 @@ pub struct Provider {
 }
 
 /// All providers, in detection order.
-pub static PROVIDERS: &[&Provider] =
-    &[&okta::PROVIDER, &aws_cloudtrail::PROVIDER, &entra::PROVIDER];
+pub static PROVIDERS: &[&Provider] = &[
+    &okta::PROVIDER,
+    &aws_cloudtrail::PROVIDER,
+    &entra::PROVIDER,
+    &google_workspace::PROVIDER,
+    &gcp_audit::PROVIDER,
+    &github::PROVIDER,
+];
 
 /// Look a provider up by name.
 pub fn by_name(name: &str) -> Option<&'static Provider> {

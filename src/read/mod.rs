@@ -1,8 +1,10 @@
 //! Reading inputs: files, folders (recursively), `.gz` (by magic bytes, multi-member),
 //! and `-` for stdin. Each file is hashed (SHA-256 of the bytes as stored) while it is
 //! streamed through [`split::Splitter`], which hands out chunks of raw records with
-//! their offsets. Nothing here knows about providers.
+//! their offsets, or, for a `.csv` / `.csv.gz` file, through [`csv::read_csv`], which
+//! turns each row into a JSON object record. Nothing here knows about providers.
 
+pub mod csv;
 pub mod split;
 
 use std::fs::File;
@@ -31,7 +33,7 @@ pub struct InputFile {
 
 /// File name endings read when walking a folder; files named on the command line are
 /// always read.
-pub const FOLDER_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".ndjson", ".gz", ".log"];
+pub const FOLDER_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".ndjson", ".gz", ".log", ".csv"];
 
 /// Expand the command-line inputs into files, folders recursively in name order.
 /// Returns the files and the folder entries that were passed over.
@@ -201,7 +203,7 @@ pub fn read_file(
             });
         }
     };
-    let mut splitter = Splitter::new(opts.max_record, opts.chunk_bytes);
+    let is_csv = file.path.as_deref().is_some_and(csv::is_csv_path);
     let mut decoded = 0u64;
     let mut error = None;
     {
@@ -210,47 +212,42 @@ pub fn read_file(
         } else {
             Box::new(&mut hashing)
         };
-        const BLOCK: usize = 1 << 20;
-        loop {
-            let buf = splitter.spare(BLOCK);
-            match reader.read(buf) {
-                Ok(0) => {
-                    splitter.filled(BLOCK, 0);
-                    break;
-                }
-                Ok(n) => {
-                    splitter.filled(BLOCK, n);
-                    decoded += n as u64;
-                    splitter.scan(false);
-                    if splitter.ready() {
-                        emit(splitter.take_chunk());
+        if is_csv {
+            let (n, failed) = csv::read_csv(&mut reader, opts, &mut emit);
+            decoded = n;
+            error = failed.map(|e| read_error(gzip, &e, n));
+        } else {
+            let mut splitter = Splitter::new(opts.max_record, opts.chunk_bytes);
+            const BLOCK: usize = 1 << 20;
+            loop {
+                let buf = splitter.spare(BLOCK);
+                match reader.read(buf) {
+                    Ok(0) => {
+                        splitter.filled(BLOCK, 0);
+                        break;
+                    }
+                    Ok(n) => {
+                        splitter.filled(BLOCK, n);
+                        decoded += n as u64;
+                        splitter.scan(false);
+                        if splitter.ready() {
+                            emit(splitter.take_chunk());
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                        splitter.filled(BLOCK, 0);
+                    }
+                    Err(e) => {
+                        splitter.filled(BLOCK, 0);
+                        error = Some(read_error(gzip, &e, decoded));
+                        break;
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                    splitter.filled(BLOCK, 0);
-                }
-                Err(e) => {
-                    splitter.filled(BLOCK, 0);
-                    let what = if gzip && e.kind() == io::ErrorKind::UnexpectedEof {
-                        "gzip stream is truncated".to_string()
-                    } else if gzip {
-                        format!("gzip stream is corrupt ({e})")
-                    } else {
-                        format!("read failed ({e})")
-                    };
-                    error = Some(ReadError {
-                        offset: decoded,
-                        message: format!(
-                            "{what} after {decoded} decompressed bytes; records before that were kept"
-                        ),
-                    });
-                    break;
-                }
             }
+            splitter.scan(true);
+            emit(splitter.take_chunk());
         }
     }
-    splitter.scan(true);
-    emit(splitter.take_chunk());
     let h = hashing.into_inner();
     Ok(FileDone {
         sha256: hex::encode(h.hash.finalize()),
@@ -259,4 +256,21 @@ pub fn read_file(
         gzip,
         error,
     })
+}
+
+/// A read error that ended a file early, in words a user can act on.
+fn read_error(gzip: bool, e: &io::Error, decoded: u64) -> ReadError {
+    let what = if gzip && e.kind() == io::ErrorKind::UnexpectedEof {
+        "gzip stream is truncated".to_string()
+    } else if gzip {
+        format!("gzip stream is corrupt ({e})")
+    } else {
+        format!("read failed ({e})")
+    };
+    ReadError {
+        offset: decoded,
+        message: format!(
+            "{what} after {decoded} decompressed bytes; records before that were kept"
+        ),
+    }
 }

@@ -34,6 +34,16 @@ pub struct Oversize {
     pub prefix: Vec<u8>,
 }
 
+/// A record the reader could not turn into a record (a CSV row whose fields do not
+/// match its header, or that is not UTF-8): where it is, why, and its first bytes.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub start: u64,
+    pub len: u64,
+    pub reason: String,
+    pub raw: Vec<u8>,
+}
+
 /// Completed records over a contiguous slice of the stream.
 #[derive(Debug, Default)]
 pub struct Chunk {
@@ -42,10 +52,21 @@ pub struct Chunk {
     pub data: Vec<u8>,
     pub records: Vec<Span>,
     pub oversize: Vec<Oversize>,
+    /// For records the reader produced rather than cut out of the stream (CSV rows
+    /// turned into JSON objects): `converted[i]` is where the bytes of `records[i]` are
+    /// in `data`, while `records[i]` keeps the row's place in the input. Empty otherwise.
+    pub converted: Vec<std::ops::Range<usize>>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 impl Chunk {
     pub fn bytes(&self, s: Span) -> &[u8] {
+        if !self.converted.is_empty() {
+            return match self.records.binary_search_by_key(&s.start, |r| r.start) {
+                Ok(i) => &self.data[self.converted[i].clone()],
+                Err(_) => &[],
+            };
+        }
         &self.data[(s.start - self.base) as usize..(s.end - self.base) as usize]
     }
 }
@@ -448,6 +469,7 @@ impl Splitter {
             data,
             records: std::mem::take(&mut self.records),
             oversize: std::mem::take(&mut self.oversize),
+            ..Chunk::default()
         };
         self.buf.drain(..cut);
         self.base += cut as u64;

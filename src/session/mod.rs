@@ -205,8 +205,20 @@ pub fn findings_schema() -> SchemaRef {
 }
 
 impl Session {
-    /// Open a lake for querying with these parameters.
+    /// Open a lake for querying with these parameters. Views stay views: each query
+    /// computes what it reads (what `sql` and `serve` want).
     pub async fn open(lake_dir: &Path, params: &Params) -> Result<Session> {
+        Self::open_with(lake_dir, params, false).await
+    }
+
+    /// Open a lake and compute each view of `queries/views/` once, as an in-memory
+    /// table, before the rules are defined on it: every rule reads the same
+    /// `identities`, `credentials`, ... without recomputing them (what `analyze` wants).
+    pub async fn open_materialized(lake_dir: &Path, params: &Params) -> Result<Session> {
+        Self::open_with(lake_dir, params, true).await
+    }
+
+    async fn open_with(lake_dir: &Path, params: &Params, materialize: bool) -> Result<Session> {
         if !lake_dir.join("events").is_dir() {
             return Err(Error::lake(
                 lake_dir,
@@ -255,6 +267,15 @@ impl Session {
             ctx.sql(&sql)
                 .await
                 .map_err(|e| Error::Usage(format!("queries/{}.sql: {e}", q.id)))?;
+            if materialize && q.kind == Kind::View {
+                let df = ctx.table(q.name).await?;
+                let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+                let batches = df.collect().await?;
+                // The executed batches' schema (nullability can be narrower than planned).
+                let schema = batches.first().map_or(planned, |b| b.schema());
+                ctx.deregister_table(q.name)?;
+                ctx.register_table(q.name, Arc::new(MemTable::try_new(schema, vec![batches])?))?;
+            }
         }
         let union: Vec<String> = rules()
             .map(|q| {

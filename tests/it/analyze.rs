@@ -9,7 +9,11 @@ use crate::common::*;
 
 fn sample_lake() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    let inputs = [sample_logs("okta"), sample_logs("aws_cloudtrail"), sample_logs("entra")];
+    let inputs = [
+        sample_logs("okta"),
+        sample_logs("aws_cloudtrail"),
+        sample_logs("entra"),
+    ];
     let args: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
     let (_s, out) = ingest(d.path(), &args);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -17,7 +21,13 @@ fn sample_lake() -> tempfile::TempDir {
 }
 
 fn analyze(lake: &Path, args: &[&str]) -> (Vec<serde_json::Value>, std::process::Output) {
-    let out = bin().arg("analyze").arg("--lake").arg(lake).args(args).output().unwrap();
+    let out = bin()
+        .arg("analyze")
+        .arg("--lake")
+        .arg(lake)
+        .args(args)
+        .output()
+        .unwrap();
     let findings = serde_json::from_slice(&out.stdout).unwrap_or_default();
     (findings, out)
 }
@@ -61,17 +71,35 @@ const PLANTED: &[&str] = &[
 
 /// Identities and credentials PLANTED.md lists as healthy, in grace, or offboarded.
 const NOT_FLAGGED: &[&str] = &[
-    "0oaLhhKMUQ1fWsF6h1h7", "0oarErhErDmIGHFFL1h7", "0oaSUXgtOBpmKJGrR1h7", "00THNw8BqwqQGd4Xt1h7",
-    "00TNfL7onE3mEOcNE1h7", "00uHvUiYsuVcBTXhw1h7", "00uJKcnn1GJ8IKQRR1h7", "AKIAXTUCC2OO7OXYLORL",
-    "AKIAXAWZRNA7EV233O4A", "AKIAKFPCRAHRD4VXAHNP", "vendor-audit-collector", "legacy-batch-role",
-    "carol.smith", "e2f8ab50-0741-4552-845c-e0a8bc825905", "9ff95c33-d5dc-4d6f-a497-809f1f60df0d",
-    "9e13b18d-576b-4066-ba68-6810bb6ecfbc", "fb6fc8b2-2568-4b39-b708-711855dc1964",
-    "6fd58d25-9978-4f16-8254-9f77494be5c3", "1170c08c-e943-404f-aabb-cc608ad7c4fe",
-    "b8c3a47e-9d6d-4694-bbfc-cbdf9ff61640", "7add95a5-76c3-4477-9e6d-6367dadc1acc",
+    "0oaLhhKMUQ1fWsF6h1h7",
+    "0oarErhErDmIGHFFL1h7",
+    "0oaSUXgtOBpmKJGrR1h7",
+    "00THNw8BqwqQGd4Xt1h7",
+    "00TNfL7onE3mEOcNE1h7",
+    "00uHvUiYsuVcBTXhw1h7",
+    "00uJKcnn1GJ8IKQRR1h7",
+    "AKIAXTUCC2OO7OXYLORL",
+    "AKIAXAWZRNA7EV233O4A",
+    "AKIAKFPCRAHRD4VXAHNP",
+    "vendor-audit-collector",
+    "legacy-batch-role",
+    "carol.smith",
+    "e2f8ab50-0741-4552-845c-e0a8bc825905",
+    "9ff95c33-d5dc-4d6f-a497-809f1f60df0d",
+    "9e13b18d-576b-4066-ba68-6810bb6ecfbc",
+    "fb6fc8b2-2568-4b39-b708-711855dc1964",
+    "6fd58d25-9978-4f16-8254-9f77494be5c3",
+    "1170c08c-e943-404f-aabb-cc608ad7c4fe",
+    "b8c3a47e-9d6d-4694-bbfc-cbdf9ff61640",
+    "7add95a5-76c3-4477-9e6d-6367dadc1acc",
 ];
 
-const PLANTED_RULES: &[&str] =
-    &["dormant-machine-identity", "dormant-credential", "overbroad-delegated-admin", "logging-gap"];
+const PLANTED_RULES: &[&str] = &[
+    "dormant-machine-identity",
+    "dormant-credential",
+    "overbroad-delegated-admin",
+    "logging-gap",
+];
 
 #[test]
 fn the_planted_findings_and_nothing_else() {
@@ -81,34 +109,76 @@ fn the_planted_findings_and_nothing_else() {
     let got: BTreeSet<String> = findings
         .iter()
         .filter(|f| PLANTED_RULES.contains(&f["rule_id"].as_str().unwrap()))
-        .map(|f| format!("{}|{}|{}|{}", f["rule_id"].as_str().unwrap(), f["provider"].as_str().unwrap(), f["subject_uid"].as_str().unwrap(), f["verdict"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{}|{}|{}|{}",
+                f["rule_id"].as_str().unwrap(),
+                f["provider"].as_str().unwrap(),
+                f["subject_uid"].as_str().unwrap(),
+                f["verdict"].as_str().unwrap()
+            )
+        })
         .collect();
     let want: BTreeSet<String> = PLANTED.iter().map(|s| s.to_string()).collect();
     assert_eq!(got, want);
     for f in &findings {
         let subject = f["subject_uid"].as_str().unwrap();
         for healthy in NOT_FLAGGED {
-            assert!(!subject.contains(healthy), "{healthy} is healthy but flagged: {f}");
+            assert!(
+                !subject.contains(healthy),
+                "{healthy} is healthy but flagged: {f}"
+            );
         }
         // The contract's columns, and evidence as an object.
-        for col in ["finding_uid", "severity", "tenant", "summary", "first_seen", "last_seen", "as_of"] {
+        for col in [
+            "finding_uid",
+            "severity",
+            "tenant",
+            "summary",
+            "first_seen",
+            "last_seen",
+            "as_of",
+        ] {
             assert!(!f[col].is_null(), "{col} missing in {f}");
         }
         assert!(f["evidence"].is_object(), "{f}");
         assert!(f["frameworks"].as_array().is_some_and(|a| !a.is_empty()));
-        assert_eq!(f["as_of"], "2026-10-31T22:10:05.167049Z", "as_of is the end of the evidence");
+        assert_eq!(
+            f["as_of"], "2026-10-31T22:10:05.167049Z",
+            "as_of is the end of the evidence"
+        );
     }
     // The reasons behind over-broad admins are in the evidence.
     let reasons = |subject: &str| -> Vec<String> {
-        let f = findings.iter().find(|f| f["subject_uid"].as_str().unwrap().starts_with(subject)).unwrap();
-        f["evidence"]["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect()
+        let f = findings
+            .iter()
+            .find(|f| f["subject_uid"].as_str().unwrap().starts_with(subject))
+            .unwrap();
+        f["evidence"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect()
     };
     assert!(reasons("00uZonHyn8FBYGhZA1h7").contains(&"self-granted".to_string()));
-    assert!(reasons("00urI2LMEgpPhkiS61h7").contains(&"granted by a delegated admin without that privilege".to_string()));
-    assert!(reasons("00uqqHIPXLZfhqVih1h7").contains(&"more privileged holders than max_super_admins".to_string()));
-    assert!(!reasons("arn:aws:iam::111122223333:user/bob.nguyen").contains(&"more privileged holders than max_super_admins".to_string()));
+    assert!(
+        reasons("00urI2LMEgpPhkiS61h7")
+            .contains(&"granted by a delegated admin without that privilege".to_string())
+    );
+    assert!(
+        reasons("00uqqHIPXLZfhqVih1h7")
+            .contains(&"more privileged holders than max_super_admins".to_string())
+    );
+    assert!(
+        !reasons("arn:aws:iam::111122223333:user/bob.nguyen")
+            .contains(&"more privileged holders than max_super_admins".to_string())
+    );
     let lambda = reasons("arn:aws:iam::111122223333:role/lambda-invoice-processor");
-    assert!(lambda.contains(&"held by a machine identity".to_string()), "{lambda:?}");
+    assert!(
+        lambda.contains(&"held by a machine identity".to_string()),
+        "{lambda:?}"
+    );
     assert!(reasons("0oaHOJLyZojmgkk7k1h7").contains(&"held by a machine identity".to_string()));
 }
 
@@ -117,22 +187,41 @@ fn same_lake_same_findings_same_ids_and_fail_on() {
     let lake = sample_lake();
     let (a, _) = analyze(lake.path(), &["--format", "json"]);
     let (b, out) = analyze(lake.path(), &["--format", "json", "--fail-on", "critical"]);
-    assert_eq!(out.status.code(), Some(1), "critical findings with --fail-on critical");
-    let ids = |v: &[serde_json::Value]| v.iter().map(|f| f["finding_uid"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "critical findings with --fail-on critical"
+    );
+    let ids = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|f| f["finding_uid"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&a), ids(&b));
-    assert_eq!(ids(&a).iter().collect::<BTreeSet<_>>().len(), a.len(), "ids are unique");
+    assert_eq!(
+        ids(&a).iter().collect::<BTreeSet<_>>().len(),
+        a.len(),
+        "ids are unique"
+    );
     // Both runs are stored in the lake.
     assert_eq!(rows(&read_all(&lake.path().join("findings"))), 2 * a.len());
     // A later as_of with a longer dormancy threshold changes the verdicts, not the ids.
     let (c, out) = analyze(lake.path(), &["--format", "json", "--dormant-days", "400"]);
     assert!(out.status.success());
-    assert!(c.iter().all(|f| f["rule_id"] != "dormant-machine-identity" || f["verdict"] == "indeterminate"));
+    assert!(
+        c.iter()
+            .all(|f| f["rule_id"] != "dormant-machine-identity" || f["verdict"] == "indeterminate")
+    );
 }
 
 #[test]
 fn csv_output_neutralizes_formulas_and_keeps_the_columns() {
     let lake = sample_lake();
-    let out = bin().args(["analyze", "--format", "csv", "--lake"]).arg(lake.path()).output().unwrap();
+    let out = bin()
+        .args(["analyze", "--format", "csv", "--lake"])
+        .arg(lake.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -150,7 +239,16 @@ fn csv_output_neutralizes_formulas_and_keeps_the_columns() {
 fn rules_are_documented_with_the_fixed_headings() {
     let out = bin().arg("rules").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for id in ["dormant-machine-identity", "dormant-credential", "overbroad-delegated-admin", "missing-event-type", "logging-gap", "long-lived-credential", "stale-credential", "orphaned-machine-identity"] {
+    for id in [
+        "dormant-machine-identity",
+        "dormant-credential",
+        "overbroad-delegated-admin",
+        "missing-event-type",
+        "logging-gap",
+        "long-lived-credential",
+        "stale-credential",
+        "orphaned-machine-identity",
+    ] {
         assert!(text.contains(&format!("# {id}")), "{id}");
     }
     assert_eq!(text.matches("## What it finds").count(), 8);

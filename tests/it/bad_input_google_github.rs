@@ -2,7 +2,7 @@
 //! Reports pages and activities, GitHub timestamps in every form, and CSV exports with
 //! broken rows.
 
-use arrow::array::{Array, AsArray};
+use arrow::array::AsArray;
 use arrow::datatypes::{TimestampMicrosecondType, UInt64Type};
 
 use crate::common::*;
@@ -16,7 +16,10 @@ fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf 
 fn times(batches: &[arrow::array::RecordBatch]) -> Vec<i64> {
     let mut out = Vec::new();
     for b in batches {
-        let c = b.column_by_name("time").unwrap().as_primitive::<TimestampMicrosecondType>();
+        let c = b
+            .column_by_name("time")
+            .unwrap()
+            .as_primitive::<TimestampMicrosecondType>();
         out.extend((0..c.len()).map(|i| c.value(i)));
     }
     out
@@ -25,7 +28,10 @@ fn times(batches: &[arrow::array::RecordBatch]) -> Vec<i64> {
 fn offsets(batches: &[arrow::array::RecordBatch]) -> Vec<u64> {
     let mut out = Vec::new();
     for b in batches {
-        let c = b.column_by_name("source_offset").unwrap().as_primitive::<UInt64Type>();
+        let c = b
+            .column_by_name("source_offset")
+            .unwrap()
+            .as_primitive::<UInt64Type>();
         out.extend((0..c.len()).map(|i| c.value(i)));
     }
     out
@@ -48,12 +54,19 @@ fn a_reports_page_without_items_is_not_an_event_nor_a_reject() {
     let (s, out) = ingest(&lake, &[f.to_str().unwrap(), g.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
-        (total(&s, "read"), total(&s, "ingested"), total(&s, "rejected")),
+        (
+            total(&s, "read"),
+            total(&s, "ingested"),
+            total(&s, "rejected")
+        ),
         (1, 1, 0),
         "{s}"
     );
     assert!(!lake.join("rejects").exists() || rows(&read_all(&lake.join("rejects"))) == 0);
-    assert_eq!(strings(&read_all(&lake.join("events")), "tenant"), vec![Some("C0test".to_string())]);
+    assert_eq!(
+        strings(&read_all(&lake.join("events")), "tenant"),
+        vec![Some("C0test".to_string())]
+    );
 }
 
 /// An activity whose `events` list is empty holds nothing to record: a reject.
@@ -66,12 +79,26 @@ fn an_activity_with_no_events_is_a_reject() {
     let lake = d.path().join("lake");
     let (s, out) = ingest(&lake, &[f.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!((total(&s, "ingested"), total(&s, "rejected")), (1, 1), "{s}");
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (1, 1),
+        "{s}"
+    );
     let rejects = read_all(&lake.join("rejects"));
-    assert_eq!(strings(&rejects, "reason"), vec![Some("record holds no events".to_string())]);
-    assert_eq!(strings(&rejects, "provider"), vec![Some("google_workspace".to_string())]);
+    assert_eq!(
+        strings(&rejects, "reason"),
+        vec![Some("record holds no events".to_string())]
+    );
+    assert_eq!(
+        strings(&rejects, "provider"),
+        vec![Some("google_workspace".to_string())]
+    );
     let at = page.find(&empty).unwrap() as u64;
-    assert_eq!(offsets(&rejects), vec![at], "the offset points at the empty activity");
+    assert_eq!(
+        offsets(&rejects),
+        vec![at],
+        "the offset points at the empty activity"
+    );
 }
 
 /// GitHub `@timestamp` / `created_at`: epoch milliseconds as numbers or as strings
@@ -80,7 +107,9 @@ fn an_activity_with_no_events_is_a_reject() {
 fn github_timestamps_as_numbers_strings_and_iso_are_the_same_time() {
     let d = tempfile::tempdir().unwrap();
     let ev = |id: &str, ts: &str| {
-        format!(r#"{{"@timestamp":{ts},"_document_id":"{id}","action":"git.clone","actor":"ann","org":"acme"}}"#)
+        format!(
+            r#"{{"@timestamp":{ts},"_document_id":"{id}","action":"git.clone","actor":"ann","org":"acme"}}"#
+        )
     };
     let text = [
         ev("n", "1785533746888"),
@@ -130,21 +159,35 @@ fn csv_rows_become_events_and_broken_rows_rejects() {
     bytes.append(&mut bad_utf8);
     let good2_at = bytes.len() as u64;
     bytes.extend_from_slice(good2.as_bytes());
-    let f = write(d.path(), "export.csv", &bytes);
+    let input = d.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let f = write(&input, "export.csv", &bytes);
     let lake = d.path().join("lake");
-    let (s, out) = ingest(&lake, &[d.path().to_str().unwrap()]);
+    // A folder: `.csv` files are picked up.
+    let (s, out) = ingest(&lake, &[input.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!((total(&s, "ingested"), total(&s, "rejected")), (2, 2), "{s}");
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (2, 2),
+        "{s}"
+    );
     let events = read_all(&lake.join("events"));
     assert_eq!(
         offsets(&events),
         vec![header.len() as u64, good2_at],
         "rows keep their byte offsets"
     );
-    assert!(strings(&events, "source_file").iter().all(|f2| f2.as_deref() == f.to_str()));
+    assert!(
+        strings(&events, "source_file")
+            .iter()
+            .all(|f2| f2.as_deref() == f.to_str())
+    );
     let mut grants = strings(&events, "action");
     grants.sort();
-    assert_eq!(grants, vec![Some("other".to_string()), Some("role.grant".to_string())]);
+    assert_eq!(
+        grants,
+        vec![Some("other".to_string()), Some("role.grant".to_string())]
+    );
     assert!(strings(&events, "actor_uid").contains(&Some("ann, the admin".to_string())));
     let rejects = read_all(&lake.join("rejects"));
     let reasons: Vec<String> = strings(&rejects, "reason").into_iter().flatten().collect();
@@ -155,10 +198,17 @@ fn csv_rows_become_events_and_broken_rows_rejects() {
             "unreadable CSV row: field \"actor\" is not valid UTF-8".to_string(),
         ]
     );
-    assert_eq!(offsets(&rejects), vec![(header.len() + good1.len()) as u64, bad_at]);
+    assert_eq!(
+        offsets(&rejects),
+        vec![(header.len() + good1.len()) as u64, bad_at]
+    );
     let raw = rejects[0].column_by_name("raw").unwrap();
     let raw = raw.as_binary::<i32>();
-    assert_eq!(raw.value(0), shifted.trim_end().as_bytes(), "the row's own bytes");
+    assert_eq!(
+        raw.value(0),
+        shifted.trim_end().as_bytes(),
+        "the row's own bytes"
+    );
     assert!(raw.value(1).contains(&0xff));
 }
 
@@ -174,5 +224,9 @@ fn a_csv_of_something_else_names_its_keys() {
     let reasons = strings(&read_all(&lake.join("rejects")), "reason");
     assert_eq!(reasons.len(), 1);
     let r = reasons[0].clone().unwrap();
-    assert!(r.contains("unknown format") && r.contains("[name, email]") || r.contains("[email, name]"), "{r}");
+    assert!(
+        r.contains("unknown format")
+            && (r.contains("[name, email]") || r.contains("[email, name]")),
+        "{r}"
+    );
 }

@@ -2,9 +2,12 @@
 
 mod analyze;
 mod bad_input;
+mod bad_input_google_github;
 mod common;
 mod conformance;
+mod conformance_google_github;
 mod lake;
 mod mapping;
+mod mapping_google_github;
 mod sample_logs;
 mod slt;

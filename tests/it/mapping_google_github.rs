@@ -17,10 +17,15 @@ use crate::common::sample_logs;
 fn records(provider: &str, file: &str) -> Vec<Value> {
     let path = sample_logs(provider).join(file);
     let mut bytes = Vec::new();
-    std::fs::File::open(&path).unwrap().read_to_end(&mut bytes).unwrap();
+    std::fs::File::open(&path)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut text = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut text).unwrap();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut text)
+            .unwrap();
         bytes = text;
     }
     let text = String::from_utf8(bytes).unwrap();
@@ -89,7 +94,11 @@ fn google_workspace_families() {
     // Domain-wide delegation granted to a service account's client id.
     insta::assert_json_snapshot!(
         "gws_api_client_authorize",
-        mapped("google_workspace", "admin-page-001.json", gws("AUTHORIZE_API_CLIENT_ACCESS"))
+        mapped(
+            "google_workspace",
+            "admin-page-001.json",
+            gws("AUTHORIZE_API_CLIENT_ACCESS")
+        )
     );
     insta::assert_json_snapshot!(
         "gws_token_authorize",
@@ -115,20 +124,34 @@ fn google_workspace_families() {
     );
     insta::assert_json_snapshot!(
         "gws_policy_change",
-        mapped("google_workspace", "admin-page-001.json", gws("ENFORCE_STRONG_AUTHENTICATION"))
+        mapped(
+            "google_workspace",
+            "admin-page-001.json",
+            gws("ENFORCE_STRONG_AUTHENTICATION")
+        )
     );
     insta::assert_json_snapshot!(
         "gws_login_failure",
-        mapped("google_workspace", "login-page-001.json", gws("login_failure"))
+        mapped(
+            "google_workspace",
+            "login-page-001.json",
+            gws("login_failure")
+        )
     );
 }
 
 #[test]
 fn gcp_audit_families() {
-    let activity = |day: &str| format!("cloudaudit.googleapis.com/activity/2026/{day}/00:00:00_23:59:59_S0.json");
+    let activity = |day: &str| {
+        format!("cloudaudit.googleapis.com/activity/2026/{day}/00:00:00_23:59:59_S0.json")
+    };
     insta::assert_json_snapshot!(
         "gcp_sa_key_create",
-        mapped("gcp_audit", &activity("05/06"), gcp("google.iam.admin.v1.CreateServiceAccountKey"))
+        mapped(
+            "gcp_audit",
+            &activity("05/06"),
+            gcp("google.iam.admin.v1.CreateServiceAccountKey")
+        )
     );
     insta::assert_json_snapshot!(
         "gcp_set_iam_policy_two_deltas",
@@ -178,15 +201,27 @@ fn github_families() {
     );
     insta::assert_json_snapshot!(
         "github_pat_granted",
-        mapped("github", "audit-log-rest.json", gh("personal_access_token.access_granted"))
+        mapped(
+            "github",
+            "audit-log-rest.json",
+            gh("personal_access_token.access_granted")
+        )
     );
     insta::assert_json_snapshot!(
         "github_app_install",
-        mapped("github", "audit-log-rest.json", gh("integration_installation.create"))
+        mapped(
+            "github",
+            "audit-log-rest.json",
+            gh("integration_installation.create")
+        )
     );
     insta::assert_json_snapshot!(
         "github_policy_change",
-        mapped("github", "audit-log-rest.json", gh("org.disable_two_factor_requirement"))
+        mapped(
+            "github",
+            "audit-log-rest.json",
+            gh("org.disable_two_factor_requirement")
+        )
     );
     insta::assert_json_snapshot!(
         "github_bot_use",

@@ -48,7 +48,11 @@ impl sqllogictest::AsyncDB for Db {
                     fmts.iter()
                         .map(|f| {
                             let s = f.value(r).to_string();
-                            if s.is_empty() { "(empty)".to_string() } else { s }
+                            if s.is_empty() {
+                                "(empty)".to_string()
+                            } else {
+                                s
+                            }
                         })
                         .collect(),
                 );
@@ -70,7 +74,10 @@ impl sqllogictest::AsyncDB for Db {
 fn header(text: &str, key: &str) -> Option<String> {
     text.lines()
         .take_while(|l| l.starts_with('#') || l.trim().is_empty())
-        .find_map(|l| l.strip_prefix(&format!("# {key}:")).map(|v| v.trim().to_string()))
+        .find_map(|l| {
+            l.strip_prefix(&format!("# {key}:"))
+                .map(|v| v.trim().to_string())
+        })
 }
 
 /// A lake holding exactly the fixture's events.
@@ -84,7 +91,9 @@ fn fixture_lake(slt: &Path, text: &str) -> tempfile::TempDir {
         let reader = arrow::json::ReaderBuilder::new(trailcheck::event::schema())
             .build(std::io::BufReader::new(file))
             .unwrap();
-        let batches: Vec<_> = reader.collect::<Result<_, _>>().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let batches: Vec<_> = reader
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let all = arrow::compute::concat_batches(&trailcheck::event::schema(), &batches).unwrap();
         trailcheck::lake::tables::write_parquet(&events_dir.join("fixture.parquet"), &all).unwrap();
     }
@@ -115,7 +124,10 @@ fn slt_files() -> Vec<PathBuf> {
 
 #[test]
 fn sql_logic_tests() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let files = slt_files();
     assert!(!files.is_empty());
     let mut failures = Vec::new();
@@ -133,5 +145,11 @@ fn sql_logic_tests() {
             failures.push(format!("{}:\n{e}", file.display()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} .slt files failed:\n{}", failures.len(), files.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} .slt files failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
 }
