@@ -46,6 +46,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Ingest, then analyze, in one go (INPUT defaults to the bundled sample-logs/).
+    Run(RunArgs),
     /// Read exported audit logs into the lake.
     Ingest(IngestArgs),
     /// Run the analyses over the lake and store this run's findings in it.
@@ -121,6 +123,25 @@ impl ParamArgs {
         }
         Ok(p)
     }
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Files or folders of exports; defaults to `sample-logs/`.
+    pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub lake: LakeArg,
+    /// Use this tenant for every event.
+    #[arg(long)]
+    pub tenant: Option<String>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Exit with status 1 when a finding is at or above this severity.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Severity>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +229,51 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 ExitStatus::Error
             } else {
                 ExitStatus::Ok
+            })
+        }
+        Command::Run(a) => {
+            let inputs = if a.inputs.is_empty() {
+                vec![default_samples()?]
+            } else {
+                a.inputs.clone()
+            };
+            let opts = IngestOptions {
+                inputs,
+                lake: a.lake.lake.clone(),
+                provider: None,
+                tenant: a.tenant.clone(),
+                read: ReadOptions::default(),
+                progress: !a.quiet,
+                args: std::env::args().collect(),
+            };
+            let summary = ingest::ingest(&opts)?;
+            print_summary(&summary);
+            for p in &summary.problems {
+                let level = if p.error { "error" } else { "warning" };
+                eprintln!("trailcheck: {level}: {}: {}", p.file, p.message);
+            }
+            println!();
+            let analysis = runtime()?.block_on(crate::analyze::analyze(&crate::analyze::AnalyzeOptions {
+                lake: a.lake.lake.clone(),
+                params: a.params.params()?,
+                args: std::env::args().collect(),
+            }))?;
+            let mut out = std::io::stdout().lock();
+            print_findings(&mut out, &analysis, Format::Table)?;
+            writeln!(
+                out,
+                "\nfindings are stored in {}/findings/run={}/; machine-readable: trailcheck analyze --lake {} --format json",
+                a.lake.lake.display(),
+                analysis.run_id,
+                a.lake.lake.display()
+            )?;
+            Ok(if summary.has_errors() {
+                ExitStatus::Error
+            } else {
+                match a.fail_on {
+                    Some(sev) if analysis.any_at_or_above(sev.as_str()) => ExitStatus::Findings,
+                    _ => ExitStatus::Ok,
+                }
             })
         }
         Command::Analyze(a) => {
@@ -426,4 +492,15 @@ pub fn print_findings(
         }
     }
     Ok(())
+}
+
+/// The bundled `sample-logs/`: beside the working directory, or beside the source tree
+/// the binary was built from.
+fn default_samples() -> anyhow::Result<String> {
+    for dir in [std::path::PathBuf::from("sample-logs"), std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs")] {
+        if dir.is_dir() {
+            return Ok(dir.display().to_string());
+        }
+    }
+    anyhow::bail!("no INPUT given and no sample-logs/ folder here: name the exports to read")
 }
