@@ -253,11 +253,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 eprintln!("trailcheck: {level}: {}: {}", p.file, p.message);
             }
             println!();
-            let analysis = runtime()?.block_on(crate::analyze::analyze(&crate::analyze::AnalyzeOptions {
-                lake: a.lake.lake.clone(),
-                params: a.params.params()?,
-                args: std::env::args().collect(),
-            }))?;
+            let analysis =
+                runtime()?.block_on(crate::analyze::analyze(&crate::analyze::AnalyzeOptions {
+                    lake: a.lake.lake.clone(),
+                    params: a.params.params()?,
+                    args: std::env::args().collect(),
+                }))?;
             let mut out = std::io::stdout().lock();
             print_findings(&mut out, &analysis, Format::Table)?;
             writeln!(
@@ -497,7 +498,10 @@ pub fn print_findings(
 /// The bundled `sample-logs/`: beside the working directory, or beside the source tree
 /// the binary was built from.
 fn default_samples() -> anyhow::Result<String> {
-    for dir in [std::path::PathBuf::from("sample-logs"), std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs")] {
+    for dir in [
+        std::path::PathBuf::from("sample-logs"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs"),
+    ] {
         if dir.is_dir() {
             return Ok(dir.display().to_string());
         }

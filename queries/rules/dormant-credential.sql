@@ -10,7 +10,8 @@
 -- be expected by anyone. Unused credentials should be revoked.
 -- ## How it decides
 -- From the `credentials` view: kind `long-lived` (AWS session keys are skipped), status
--- `active` (not revoked, not expired), owner not deleted or disabled. Confirmed when the
+-- `active` (not revoked, not expired), owner not deleted or disabled, and not the owner
+-- itself (an OAuth client whose id is its credential is judged as an identity). Confirmed when the
 -- last use is at least `dormant_days` before as_of, or it was created that long ago and
 -- never used; created less than `dormant_days` ago and never used is not dormant; no
 -- creation and no use in a window shorter than `dormant_days` is indeterminate.
@@ -34,6 +35,9 @@ WITH candidates AS (
     WHERE k.credential_kind = 'long-lived'
       AND k.status = 'active'
       AND coalesce(o.status, 'active') = 'active'
+      -- A client that is its own credential (an OAuth client acting for itself) is
+      -- judged as an identity by dormant-machine-identity, not twice.
+      AND k.credential_uid <> coalesce(k.owner_uid, '')
       AND (k.last_used IS NULL OR k.last_used <= p.dormant_cutoff)
       AND NOT (k.last_used IS NULL AND k.created_at IS NOT NULL AND k.created_at > p.dormant_cutoff)
 )

@@ -18,6 +18,7 @@
 WITH daily AS (
     SELECT provider, tenant, CAST(time AS BIGINT) / 86400000000 AS day, count(*) AS n
     FROM events
+    WHERE time <= (SELECT as_of FROM params)
     GROUP BY provider, tenant, CAST(time AS BIGINT) / 86400000000
 ),
 stepped AS (

@@ -21,9 +21,11 @@ SELECT
     k.credential_uid AS subject_uid,
     concat(k.credential_uid, CASE WHEN k.owner_uid IS NOT NULL THEN concat(' (', coalesce(k.owner_name, k.owner_uid), ')') ELSE '' END) AS subject_name,
     'credential' AS subject_type,
+    -- expires_at may be 9999-12-31 (GCP keys that never expire): format it as a date, since
+    -- to_char on a timestamp goes through nanoseconds and fails beyond the year 2262.
     CASE WHEN k.expires_at IS NOT NULL THEN
         concat('Credential ', k.credential_uid, ' was issued on ', to_char(k.created_at, '%Y-%m-%d'),
-               ' valid until ', to_char(k.expires_at, '%Y-%m-%d'), ': issue shorter-lived credentials.')
+               ' valid until ', to_char(CAST(k.expires_at AS DATE), '%Y-%m-%d'), ': issue shorter-lived credentials.')
     ELSE
         concat('Credential ', k.credential_uid, ' was created on ', to_char(k.created_at, '%Y-%m-%d'),
                ' and has no expiry: rotate it and set one.')

@@ -29,6 +29,7 @@ implied AS (
     FROM expected x
     JOIN events e
       ON e.provider = x.provider AND e.tenant = x.tenant AND e.action = x.implied_by_action
+     AND e.time <= (SELECT as_of FROM params)
     GROUP BY x.provider, x.tenant, x.event_type
 ),
 judged AS (

@@ -50,7 +50,7 @@ exercised AS (
     JOIN events e
       ON e.provider = a.provider AND e.tenant = a.tenant AND e.actor_uid = a.holder_uid
      AND e.category IN ('admin', 'policy', 'lifecycle', 'token')
-     AND e.time >= a.granted_at
+     AND e.time >= a.granted_at AND e.time <= p.as_of
      AND CAST(e.time AS BIGINT) <= CAST(a.granted_at AS BIGINT) + p.dormant_days * 86400000000
     GROUP BY a.provider, a.tenant, a.holder_uid, a.role
 ),

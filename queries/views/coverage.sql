@@ -2,6 +2,7 @@
 -- last event, days covered, days with events, events per day, event types and
 -- categories seen. `window_days` runs from the first event to as_of: the span in which
 -- absence of activity can be observed at all.
+-- Only events up to as_of are evidence (as_of is the end of the evidence, DESIGN section 5).
 SELECT
     e.provider,
     e.tenant,
@@ -16,4 +17,5 @@ SELECT
     array_sort(array_agg(DISTINCT e.category)) AS categories
 FROM events e
 CROSS JOIN params p
+WHERE e.time <= p.as_of
 GROUP BY e.provider, e.tenant

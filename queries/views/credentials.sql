@@ -5,6 +5,7 @@
 -- the second target, else the creator); used wherever an event names it as
 -- `credential_uid`; revoked or rotated from `credential.revoke` / `credential.rotate`.
 -- AWS `ASIA...` session keys are `temporary`: they live for hours and are never dormant.
+-- Only events up to as_of are evidence (as_of is the end of the evidence, DESIGN section 5).
 WITH created AS (
     SELECT provider, tenant, target_uid AS credential_uid,
            min(time) AS created_at,
@@ -18,7 +19,7 @@ WITH created AS (
            max(credential_expires) AS expires_at
     FROM events
     WHERE action = 'credential.create' AND target_type = 'credential'
-      AND target_uid IS NOT NULL AND outcome <> 'failure'
+      AND target_uid IS NOT NULL AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     GROUP BY provider, tenant, target_uid
 ),
 used AS (
@@ -30,7 +31,7 @@ used AS (
            last_value(actor_name ORDER BY time) AS used_by_name,
            last_value(event_uid ORDER BY time) AS last_used_event
     FROM events
-    WHERE credential_uid IS NOT NULL AND outcome <> 'failure'
+    WHERE credential_uid IS NOT NULL AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     GROUP BY provider, tenant, credential_uid
 ),
 ended AS (
@@ -40,7 +41,7 @@ ended AS (
            last_value(event_uid ORDER BY time) AS last_change_event
     FROM events
     WHERE action IN ('credential.revoke', 'credential.rotate') AND target_type = 'credential'
-      AND target_uid IS NOT NULL AND outcome <> 'failure'
+      AND target_uid IS NOT NULL AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     GROUP BY provider, tenant, target_uid
 ),
 keys AS (

@@ -5,17 +5,18 @@
 -- not activity. `kind` is `machine` when any event says so (DESIGN section 4), `system`
 -- for provider-operated principals (AWS services, Okta's system principal, Google
 -- service agents), `human` when an event says so, else `unknown`. `status` is as of the end of the evidence.
+-- Only events up to as_of are evidence (as_of is the end of the evidence, DESIGN section 5).
 WITH use_events AS (
     SELECT provider, tenant, actor_uid AS identity_uid, actor_name AS name,
            actor_is_machine AS machine, actor_type, time, event_uid
     FROM events
-    WHERE actor_uid IS NOT NULL AND outcome <> 'failure'
+    WHERE actor_uid IS NOT NULL AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     UNION ALL
     -- A role that is assumed is used, even when its session's calls are not logged.
     SELECT provider, tenant, target_uid, target_name, target_is_machine, 'service', time, event_uid
     FROM events
     WHERE action = 'login' AND target_type = 'role' AND target_uid IS NOT NULL
-      AND outcome <> 'failure'
+      AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
 ),
 activity AS (
     SELECT provider, tenant, identity_uid,
@@ -45,7 +46,7 @@ lifecycle AS (
            last_value(event_uid ORDER BY time) AS last_lifecycle_event
     FROM events
     WHERE (action LIKE 'identity.%' OR category = 'lifecycle') AND target_uid IS NOT NULL
-      AND outcome <> 'failure'
+      AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     GROUP BY provider, tenant, target_uid
 )
 SELECT

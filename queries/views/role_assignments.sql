@@ -6,6 +6,7 @@
 -- level `super` for privileged roles or `admin` for delegated admin roles). Other grants
 -- (plain permissions, group memberships) are listed with both false.
 -- Okta lists several roles in one `privilegeGranted` value: they are split.
+-- Only events up to as_of are evidence (as_of is the end of the evidence, DESIGN section 5).
 WITH changes AS (
     SELECT provider, tenant, target_uid AS holder_uid, target_name AS holder_name,
            target_is_machine AS holder_is_machine,
@@ -14,7 +15,7 @@ WITH changes AS (
            privilege_scope AS scope, action, time, actor_uid, actor_name, event_uid
     FROM events
     WHERE action IN ('role.grant', 'role.revoke') AND target_uid IS NOT NULL
-      AND privilege IS NOT NULL AND outcome <> 'failure'
+      AND privilege IS NOT NULL AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
 ),
 per AS (
     SELECT provider, tenant, holder_uid, trim(role) AS role,

@@ -167,19 +167,26 @@ impl EventWriter {
         Ok(out)
     }
 
+    /// Close the least recently used partition: its file is finished and its uid set
+    /// dropped (reloaded from its files if the partition is touched again).
+    fn close_least_recent(&mut self) -> Result<()> {
+        let key = self
+            .parts
+            .iter()
+            .min_by_key(|(_, p)| p.last_use)
+            .map(|(k, _)| k.clone());
+        if let Some(part) = key.and_then(|k| self.parts.remove(&k)) {
+            self.seen_total -= part.seen.len();
+            close(part)?;
+        }
+        Ok(())
+    }
+
     fn open_part(&mut self, key: &Key) -> Result<()> {
         while self.parts.len() >= self.max_open
             || (self.seen_total > self.max_seen && !self.parts.is_empty())
         {
-            // Close the least recently used partition.
-            let k = self
-                .parts
-                .iter()
-                .min_by_key(|(_, p)| p.last_use)
-                .map(|(k, _)| k.clone());
-            let part = self.parts.remove(&k.expect("non-empty")).expect("present");
-            self.seen_total -= part.seen.len();
-            close(part)?;
+            self.close_least_recent()?;
         }
         let dir = self.lake.partition_dir(&key.0, &key.1, key.2);
         // The uids already there: committed files and this run's closed files.
@@ -222,14 +229,7 @@ impl EventWriter {
                 return Ok(());
             }
             if self.parts.len() > 1 {
-                let k = self
-                    .parts
-                    .iter()
-                    .min_by_key(|(_, p)| p.last_use)
-                    .map(|(k, _)| k.clone());
-                let part = self.parts.remove(&k.expect("non-empty")).expect("present");
-                self.seen_total -= part.seen.len();
-                close(part)?;
+                self.close_least_recent()?;
                 continue;
             }
             match self.parts.values_mut().find_map(|p| p.writer.as_mut()) {

@@ -17,7 +17,8 @@
 //!   appears under its email (`*.gserviceaccount.com`) with `profileId` = its unique id,
 //!   which is also its OAuth client id. Its actor_uid is that client id and its email is
 //!   the actor_name, so it lines up with `AUTHORIZE_API_CLIENT_ACCESS` /
-//!   `REMOVE_API_CLIENT_ACCESS` (target_uid = `API_CLIENT_NAME`, the client id) and with
+//!   `REMOVE_API_CLIENT_ACCESS` (identity.create / identity.delete of the client:
+//!   target_uid = `API_CLIENT_NAME`, the client id) and with
 //!   `token` events (credential_uid / target_uid = `client_id`). Events that name a
 //!   service account only by email (a role granted to it: target_uid = target_name =
 //!   the email) join on actor_name.
@@ -385,11 +386,12 @@ fn classify_and_fill(e: &mut Event, app: &str, name: &str, kind: &str, entry: &V
             e.targets = generic_targets(entry);
         }
         ("admin", "AUTHORIZE_API_CLIENT_ACCESS" | "REMOVE_API_CLIENT_ACCESS") => {
-            // Domain-wide delegation: API_CLIENT_NAME is the OAuth client id.
+            // Domain-wide delegation: API_CLIENT_NAME is the OAuth client id. Authorizing
+            // it brings a machine identity into the domain; removing it takes it out.
             action = if name.starts_with("AUTHORIZE") {
-                CredentialCreate
+                IdentityCreate
             } else {
-                CredentialRevoke
+                IdentityDelete
             };
             if let Some(c) = param(entry, "API_CLIENT_NAME") {
                 e.targets.push(Target {

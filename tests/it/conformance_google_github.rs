@@ -277,7 +277,7 @@ fn sample_logs_google_workspace_match_planted() {
     assert!(
         authorized
             .iter()
-            .all(|r| r[1].as_deref() == Some("credential.create"))
+            .all(|r| r[1].as_deref() == Some("identity.create"))
     );
 
     // The two-entry grant to james.whitfield: ASSIGN_ROLE and GRANT_ADMIN_PRIVILEGE.
