@@ -52,6 +52,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Run the analyses over the lake and store this run's findings in it.
     Analyze(AnalyzeArgs),
+    /// Write the latest analysis as HTML, Markdown, JSON, OCSF and a manifest.
+    Report(ReportArgs),
     /// List the rules with their documentation.
     Rules,
     /// List the providers trailcheck reads.
@@ -142,6 +144,15 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    /// Folder to write the report into.
+    #[arg(long, default_value = "trailcheck-report")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +287,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     _ => ExitStatus::Ok,
                 }
             })
+        }
+        Command::Report(a) => {
+            let summary =
+                runtime()?.block_on(crate::report::report(&crate::report::ReportOptions {
+                    lake: a.lake.lake.clone(),
+                    out: a.out.clone(),
+                }))?;
+            println!(
+                "report with {} findings written to {}: {}",
+                summary.findings,
+                summary.out.display(),
+                summary
+                    .files
+                    .iter()
+                    .filter_map(|f| f.strip_prefix(&summary.out).ok())
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(ExitStatus::Ok)
         }
         Command::Analyze(a) => {
             let rt = runtime()?;

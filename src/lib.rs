@@ -24,6 +24,7 @@ pub mod ingest;
 pub mod lake;
 pub mod providers;
 pub mod read;
+pub mod report;
 pub mod session;
 pub mod time;
 

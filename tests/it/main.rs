@@ -9,5 +9,6 @@ mod conformance_google_github;
 mod lake;
 mod mapping;
 mod mapping_google_github;
+mod report;
 mod sample_logs;
 mod slt;
