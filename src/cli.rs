@@ -54,10 +54,14 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Write the latest analysis as HTML, Markdown, JSON, OCSF and a manifest.
     Report(ReportArgs),
+    /// Score each provider's documented logging claims against the lake.
+    Score(ScoreArgs),
     /// List the rules with their documentation.
     Rules,
     /// List the providers trailcheck reads.
     Providers,
+    /// Query the lake, findings, views and reference tables with SQL (read-only).
+    Sql(SqlArgs),
 }
 
 /// Output formats of findings.
@@ -167,6 +171,46 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when a finding is at or above this severity.
     #[arg(long, value_enum)]
     pub fail_on: Option<Severity>,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// One query (or several, `;`-separated). Without QUERY or -f: a REPL on a
+    /// terminal, else the statements on stdin.
+    pub query: Option<String>,
+    /// A file of `;`-separated statements, run in order (`-` for stdin).
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "query"
+    )]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub lake: LakeArg,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Output format (parquet needs --output).
+    #[arg(long, value_enum, default_value_t = crate::sql::SqlFormat::Table)]
+    pub format: crate::sql::SqlFormat,
+    /// Write the results to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    /// A claims profile (TOML, schema in claims/README.md) or a folder of them; each
+    /// replaces the built-in profile of its provider.
+    #[arg(long, value_name = "PATH")]
+    pub claims: Option<PathBuf>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Output format: a readable table, or the scorecard rows as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -322,6 +366,60 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 Some(sev) if analysis.any_at_or_above(sev.as_str()) => ExitStatus::Findings,
                 _ => ExitStatus::Ok,
             })
+        }
+        Command::Sql(a) => {
+            use std::io::{IsTerminal, Read};
+            let rt = runtime()?;
+            let params = a.params.params()?;
+            // Errors are printed once, as the library words them (no repeated source chain).
+            let msg = |e: crate::Error| anyhow::anyhow!("{e}");
+            let session = rt
+                .block_on(crate::session::Session::open(&a.lake.lake, &params))
+                .map_err(msg)?;
+            let mut sink = crate::sql::Sink::new(a.format, a.output.clone()).map_err(msg)?;
+            let text = match (&a.query, &a.file) {
+                (Some(q), _) => q.clone(),
+                (None, Some(f)) if f.as_os_str() == "-" => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s)?;
+                    s
+                }
+                (None, Some(f)) => std::fs::read_to_string(f)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+                (None, None) if std::io::stdin().is_terminal() => {
+                    crate::sql::repl(&rt, &session, &mut sink).map_err(msg)?;
+                    return Ok(ExitStatus::Ok);
+                }
+                (None, None) => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s)?;
+                    s
+                }
+            };
+            rt.block_on(crate::sql::run_script(&session, &text, &mut sink))
+                .map_err(msg)?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Score(a) => {
+            let card =
+                runtime()?.block_on(crate::scoring::score(&crate::scoring::ScoreOptions {
+                    lake: a.lake.lake.clone(),
+                    params: a.params.params()?,
+                    claims: a.claims.clone(),
+                    args: std::env::args().collect(),
+                }))?;
+            let mut out = std::io::stdout().lock();
+            match a.format {
+                Format::Table => card.print_table(&mut out)?,
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&card.json())?)?,
+                Format::Ndjson => {
+                    for row in card.json() {
+                        writeln!(out, "{row}")?;
+                    }
+                }
+                Format::Csv => anyhow::bail!("score prints --format table, json or ndjson"),
+            }
+            Ok(ExitStatus::Ok)
         }
         Command::Rules => {
             for q in crate::session::rules() {

@@ -25,7 +25,9 @@ pub mod lake;
 pub mod providers;
 pub mod read;
 pub mod report;
+pub mod scoring;
 pub mod session;
+pub mod sql;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -1,8 +1,9 @@
 //! The one DataFusion session over a lake (DESIGN sections 1 and 5).
 //!
 //! [`Session::open`] registers the lake's tables (`events`, `rejects`, `runs`,
-//! `findings`), the reference tables kept as data in `queries/reference/`, a one-row
-//! `params` table, JSON functions over `raw`, and one view per file in `queries/`.
+//! `findings`, `scorecards`), the reference tables kept as data in `queries/reference/`,
+//! a one-row `params` table, JSON functions over `raw`, and one view per file in
+//! `queries/`.
 //! `analyze`, `sql`, `serve` and the tests all use it, so the SQL that is tested is the
 //! SQL that runs. Every query and reference table is compiled into the binary and listed
 //! once in [`QUERIES`] / [`REFERENCE`].
@@ -248,6 +249,13 @@ impl Session {
             "findings",
             &lake_dir.join("findings"),
             findings_schema(),
+        )
+        .await?;
+        register_parquet_dir(
+            &ctx,
+            "scorecards",
+            &lake_dir.join("scorecards"),
+            crate::scoring::scorecard_schema(),
         )
         .await?;
         for (name, csv) in REFERENCE {

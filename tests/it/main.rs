@@ -11,4 +11,6 @@ mod mapping;
 mod mapping_google_github;
 mod report;
 mod sample_logs;
+mod scoring;
 mod slt;
+mod sql;
