@@ -46,7 +46,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Ingest, then analyze, in one go (INPUT defaults to the bundled sample-logs/).
+    /// Ingest, analyze, score and report in one go (INPUT defaults to sample-logs/).
     Run(RunArgs),
     /// Read exported audit logs into the lake.
     Ingest(IngestArgs),
@@ -145,6 +145,15 @@ pub struct RunArgs {
     /// Exit with status 1 when a finding is at or above this severity.
     #[arg(long, value_enum)]
     pub fail_on: Option<Severity>,
+    /// Exit with status 1 when a provider/tenant scores below this (0-100).
+    #[arg(long)]
+    pub min_score: Option<i64>,
+    /// A claims profile (file or folder) replacing the built-in ones per provider.
+    #[arg(long)]
+    pub claims: Option<PathBuf>,
+    /// Folder to write the report into.
+    #[arg(long, default_value = "trailcheck-report")]
+    pub out: PathBuf,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -307,29 +316,70 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 let level = if p.error { "error" } else { "warning" };
                 eprintln!("trailcheck: {level}: {}: {}", p.file, p.message);
             }
-            println!();
+            let rt = runtime()?;
+            let params = a.params.params()?;
+            let args: Vec<String> = std::env::args().collect();
             let analysis =
-                runtime()?.block_on(crate::analyze::analyze(&crate::analyze::AnalyzeOptions {
+                rt.block_on(crate::analyze::analyze(&crate::analyze::AnalyzeOptions {
                     lake: a.lake.lake.clone(),
-                    params: a.params.params()?,
-                    args: std::env::args().collect(),
+                    params: params.clone(),
+                    args: args.clone(),
                 }))?;
+            let card = rt.block_on(crate::scoring::score(&crate::scoring::ScoreOptions {
+                lake: a.lake.lake.clone(),
+                params,
+                claims: a.claims.clone(),
+                args,
+            }))?;
+            let report = rt.block_on(crate::report::report(&crate::report::ReportOptions {
+                lake: a.lake.lake.clone(),
+                out: a.out.clone(),
+            }))?;
             let mut out = std::io::stdout().lock();
-            print_findings(&mut out, &analysis, Format::Table)?;
             writeln!(
                 out,
-                "\nfindings are stored in {}/findings/run={}/; machine-readable: trailcheck analyze --lake {} --format json",
+                "\nlogging claims score per provider and tenant (as of {}):",
+                crate::time::format_micros(analysis.as_of)
+            )?;
+            let mut below = false;
+            for t in &card.scores {
+                let score = t.score.map_or("-".to_string(), |s| s.to_string());
+                writeln!(out, "  {:<18} {:<40} {:>4}", t.provider, t.tenant, score)?;
+                if let (Some(min), Some(s)) = (a.min_score, t.score) {
+                    below |= s < min;
+                }
+            }
+            let counts: Vec<String> = analysis
+                .by_severity()
+                .into_values()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            writeln!(
+                out,
+                "findings: {} ({})",
+                analysis.count(),
+                if counts.is_empty() {
+                    "none".to_string()
+                } else {
+                    counts.join(", ")
+                }
+            )?;
+            writeln!(out, "report: {}", report.out.join("index.html").display())?;
+            writeln!(
+                out,
+                "details: trailcheck analyze --lake {} ; trailcheck sql --lake {}",
                 a.lake.lake.display(),
-                analysis.run_id,
                 a.lake.lake.display()
             )?;
             Ok(if summary.has_errors() {
                 ExitStatus::Error
+            } else if below
+                || a.fail_on
+                    .is_some_and(|sev| analysis.any_at_or_above(sev.as_str()))
+            {
+                ExitStatus::Findings
             } else {
-                match a.fail_on {
-                    Some(sev) if analysis.any_at_or_above(sev.as_str()) => ExitStatus::Findings,
-                    _ => ExitStatus::Ok,
-                }
+                ExitStatus::Ok
             })
         }
         Command::Report(a) => {

@@ -296,3 +296,41 @@ fn rules_are_documented_with_the_fixed_headings() {
     assert_eq!(text.matches("## How it decides").count(), 8);
     assert_eq!(text.matches("## Frameworks").count(), 8);
 }
+
+/// `trailcheck run` end to end on sample-logs/: the terminal summary (volatile values
+/// filtered) and the exit status for periodic access-review jobs.
+#[test]
+fn run_end_to_end_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let report = d.path().join("report");
+    let out = bin()
+        .args(["run", "--quiet", "--lake"])
+        .arg(&lake)
+        .arg("--out")
+        .arg(&report)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(report.join("index.html").is_file());
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::with_settings!({filters => vec![
+        (r"\d{8}T\d{6}Z-[0-9a-f]{8}", "[RUN]"),
+        (r"/[^ \n]*/lake", "[LAKE]"),
+        (r"/[^ \n]*/report", "[REPORT]"),
+        (r"\d+ files, [0-9.]+ MB in [0-9.]+ s \([0-9]+ events/s, [0-9.]+ MB/s\)", "[FILES AND SPEED]"),
+    ]}, {
+        insta::assert_snapshot!("run_summary", text);
+    });
+    // --min-score and --fail-on turn findings into exit status 1.
+    let out = bin()
+        .args(["run", "--quiet", "--min-score", "90", "--lake"])
+        .arg(d.path().join("lake2"))
+        .arg("--out")
+        .arg(d.path().join("report2"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a tenant scores below 90");
+}
