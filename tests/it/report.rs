@@ -113,10 +113,8 @@ fn every_file_is_written_and_log_content_is_escaped() {
     assert_eq!(manifest["as_of"], "2026-06-30T10:00:00Z");
 }
 
-/// Headless Chromium renders the page: the finding is shown, the hostile name is text.
-#[test]
-fn chromium_renders_findings_and_never_runs_log_content() {
-    let chromium = ["chromium", "chromium-browser"]
+fn chromium() -> &'static str {
+    ["chromium", "chromium-browser"]
         .into_iter()
         .find(|c| {
             Command::new(c)
@@ -124,20 +122,12 @@ fn chromium_renders_findings_and_never_runs_log_content() {
                 .output()
                 .is_ok_and(|o| o.status.success())
         })
-        .expect("chromium is needed (Debian package `chromium`, installed by .ci/run)");
-    let d = tempfile::tempdir().unwrap();
-    let lake = hostile_lake(d.path());
-    let out_dir = d.path().join("report");
-    let out = bin()
-        .args(["report", "--lake"])
-        .arg(&lake)
-        .arg("--out")
-        .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let page = format!("file://{}", out_dir.join("index.html").display());
-    let dom = Command::new(chromium)
+        .expect("chromium is needed (Debian package `chromium`, installed by .ci/run)")
+}
+
+/// The page as headless Chromium leaves it after its script ran.
+fn rendered_dom(page: &Path, profile: &Path) -> String {
+    let out = Command::new(chromium())
         .args([
             "--headless",
             "--no-sandbox",
@@ -150,14 +140,28 @@ fn chromium_renders_findings_and_never_runs_log_content() {
             "--virtual-time-budget=3000",
             "--dump-dom",
         ])
-        .arg(format!(
-            "--user-data-dir={}",
-            d.path().join("chrome").display()
-        ))
-        .arg(&page)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", page.display()))
         .output()
         .unwrap();
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Headless Chromium renders the page: the finding is shown, the hostile name is text.
+#[test]
+fn chromium_renders_findings_and_never_runs_log_content() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = hostile_lake(d.path());
+    let out_dir = d.path().join("report");
+    let out = bin()
+        .args(["report", "--lake"])
+        .arg(&lake)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dom = rendered_dom(&out_dir.join("index.html"), &d.path().join("chrome"));
     assert!(
         dom.contains("dormant-machine-identity"),
         "the findings table rendered: {dom:.2000}"
@@ -170,5 +174,37 @@ fn chromium_renders_findings_and_never_runs_log_content() {
     assert!(
         !dom.contains("<script>alert(2)"),
         "a hostile tenant neither"
+    );
+}
+
+/// The report of `trailcheck run` on sample-logs/ shows the planted findings, scores and
+/// the events-per-day chart with the planted gap marked.
+#[test]
+fn chromium_renders_the_sample_report() {
+    let d = tempfile::tempdir().unwrap();
+    let out_dir = d.path().join("report");
+    let out = bin()
+        .args(["run", "--quiet", "--lake"])
+        .arg(d.path().join("lake"))
+        .arg("--out")
+        .arg(&out_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dom = rendered_dom(&out_dir.join("index.html"), &d.path().join("chrome"));
+    for planted in [
+        "svc-legacy-backup",
+        "Legacy Ticket Sync",
+        "AKIAMVCJOZKBPLCDLVCP",
+        "kenji.watanabe@acme.com / Super administrator",
+        "2026-08-10 to 2026-08-18",
+    ] {
+        assert!(dom.contains(planted), "{planted} is shown");
+    }
+    assert!(dom.contains("class=\"score\""), "scores are shown");
+    assert!(
+        dom.contains("2026-08-12: 0 events"),
+        "the silent days are marked in the chart"
     );
 }
