@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 
-use crate::error::{Error, Result};
-use crate::lake::tables::{self, RunRecord};
-use crate::lake::{Intent, Lake, temp_name};
+use crate::error::Result;
+use crate::lake::Lake;
+use crate::lake::tables::RunRecord;
 use crate::session::{self, Params, Session};
 
 /// Severities, most severe first.
@@ -77,22 +77,10 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
     let run_id = crate::ingest::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
 
-    let lake = Lake::new(&opts.lake);
-    let lock = lake.open_for_write()?;
-    let path = opts
-        .lake
-        .join("findings")
-        .join(format!("run={run_id}"))
-        .join("findings.parquet");
-    let mut renames = Vec::new();
-    if !findings.is_empty() {
-        let dir = path.parent().expect("run folder");
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let tmp = temp_name(&path);
-        let all = arrow::compute::concat_batches(&session::findings_schema(), &findings)?;
-        tables::write_parquet(&tmp, &all)?;
-        renames.push((tmp, path.clone()));
-    }
+    let lock = Lake::new(&opts.lake).open_for_write()?;
+    let all = (!findings.is_empty())
+        .then(|| arrow::compute::concat_batches(&session::findings_schema(), &findings))
+        .transpose()?;
     let analysis = Analysis {
         run_id: run_id.clone(),
         as_of: session.as_of,
@@ -101,10 +89,11 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
     };
     let counts: BTreeMap<String, usize> = analysis.by_severity().into_values().collect();
     let p = &session.params;
-    lock.commit(Intent {
-        run_id: run_id.clone(),
-        renames,
-        run: RunRecord {
+    lock.commit_run_file(
+        "findings",
+        "findings.parquet",
+        all.as_ref(),
+        RunRecord {
             run_id,
             kind: "analyze".into(),
             started_at,
@@ -129,7 +118,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
                 "rules": session::rules().map(|q| q.id).collect::<Vec<_>>(),
             }),
         },
-    })?;
+    )?;
     Ok(analysis)
 }
 

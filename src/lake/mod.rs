@@ -194,6 +194,36 @@ impl LakeLock {
         Ok(())
     }
 
+    /// Commit a run that writes one file into `LAKE/<table>/run=<run>/<file>` (findings,
+    /// scorecards): the file when there are rows, and the run's `runs` row, atomically.
+    pub fn commit_run_file(
+        &self,
+        table: &str,
+        file: &str,
+        batch: Option<&arrow::record_batch::RecordBatch>,
+        run: tables::RunRecord,
+    ) -> Result<()> {
+        let mut renames = Vec::new();
+        if let Some(batch) = batch.filter(|b| b.num_rows() > 0) {
+            let path = self
+                .lake
+                .root
+                .join(table)
+                .join(format!("run={}", run.run_id))
+                .join(file);
+            let dir = path.parent().expect("run folder");
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let tmp = temp_name(&path);
+            tables::write_parquet(&tmp, batch)?;
+            renames.push((tmp, path));
+        }
+        self.commit(Intent {
+            run_id: run.run_id.clone(),
+            renames,
+            run,
+        })
+    }
+
     fn apply(&self, intent: &Intent) -> Result<()> {
         for (from, to) in &intent.renames {
             if from.exists() {

@@ -74,9 +74,9 @@ use serde_json::{Map, Value, json};
 
 pub use claims::{Claim, ClaimKind, Profile};
 
-use crate::error::{Error, Result};
-use crate::lake::tables::{self, RunRecord};
-use crate::lake::{Intent, Lake, temp_name};
+use crate::error::Result;
+use crate::lake::Lake;
+use crate::lake::tables::RunRecord;
 use crate::session::{Params, Session};
 
 /// Claim statuses, best first.
@@ -163,30 +163,17 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
     let card = scorecard(&session, &profiles, &run_id).await?;
     let batch = card.batch()?;
 
-    let lake = Lake::new(&opts.lake);
-    let lock = lake.open_for_write()?;
-    let path = opts
-        .lake
-        .join("scorecards")
-        .join(format!("run={run_id}"))
-        .join("scorecard.parquet");
-    let mut renames = Vec::new();
-    if batch.num_rows() > 0 {
-        let dir = path.parent().expect("run folder");
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let tmp = temp_name(&path);
-        tables::write_parquet(&tmp, &batch)?;
-        renames.push((tmp, path.clone()));
-    }
+    let lock = Lake::new(&opts.lake).open_for_write()?;
     let scores: Vec<Value> = card
         .scores
         .iter()
         .map(|s| json!({"provider": s.provider, "tenant": s.tenant, "score": s.score}))
         .collect();
-    lock.commit(Intent {
-        run_id: run_id.clone(),
-        renames,
-        run: RunRecord {
+    lock.commit_run_file(
+        "scorecards",
+        "scorecard.parquet",
+        Some(&batch),
+        RunRecord {
             run_id,
             kind: "score".into(),
             started_at,
@@ -204,7 +191,7 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
                 "claims": card.claims.len(),
             }),
         },
-    })?;
+    )?;
     Ok(card)
 }
 
