@@ -93,16 +93,12 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
         "findings",
         "findings.parquet",
         all.as_ref(),
-        RunRecord {
+        RunRecord::derived(
             run_id,
-            kind: "analyze".into(),
+            "analyze",
             started_at,
-            finished_at: chrono::Utc::now().timestamp_micros(),
-            tool_version: crate::VERSION.into(),
-            args: opts.args.clone(),
-            inputs: Vec::new(),
-            counts: Vec::new(),
-            details: serde_json::json!({
+            &opts.args,
+            serde_json::json!({
                 "as_of": crate::time::format_micros(session.as_of),
                 "params": {
                     "dormant_days": p.dormant_days,
@@ -117,7 +113,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
                 "by_severity": counts,
                 "rules": session::rules().map(|q| q.id).collect::<Vec<_>>(),
             }),
-        },
+        ),
     )?;
     Ok(analysis)
 }

@@ -149,6 +149,29 @@ pub struct RunRecord {
     pub details: serde_json::Value,
 }
 
+impl RunRecord {
+    /// A run that read no input files (analyze, score), finishing now.
+    pub fn derived(
+        run_id: String,
+        kind: &str,
+        started_at: i64,
+        args: &[String],
+        details: serde_json::Value,
+    ) -> Self {
+        RunRecord {
+            run_id,
+            kind: kind.into(),
+            started_at,
+            finished_at: chrono::Utc::now().timestamp_micros(),
+            tool_version: crate::VERSION.into(),
+            args: args.to_vec(),
+            inputs: Vec::new(),
+            counts: Vec::new(),
+            details,
+        }
+    }
+}
+
 static RUNS_SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
     let ts = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
     Arc::new(Schema::new(vec![

@@ -173,16 +173,12 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
         "scorecards",
         "scorecard.parquet",
         Some(&batch),
-        RunRecord {
+        RunRecord::derived(
             run_id,
-            kind: "score".into(),
+            "score",
             started_at,
-            finished_at: chrono::Utc::now().timestamp_micros(),
-            tool_version: crate::VERSION.into(),
-            args: opts.args.clone(),
-            inputs: Vec::new(),
-            counts: Vec::new(),
-            details: json!({
+            &opts.args,
+            json!({
                 "as_of": crate::time::format_micros(card.as_of),
                 "profiles": profiles.iter().map(|p| json!({
                     "provider": p.provider, "origin": p.origin, "claims": p.claims.len(),
@@ -190,7 +186,7 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
                 "scores": scores,
                 "claims": card.claims.len(),
             }),
-        },
+        ),
     )?;
     Ok(card)
 }

@@ -39,11 +39,10 @@ fn hostile_lake(dir: &Path) -> std::path::PathBuf {
     lake
 }
 
-#[test]
-fn every_file_is_written_and_log_content_is_escaped() {
-    let d = tempfile::tempdir().unwrap();
-    let lake = hostile_lake(d.path());
-    let out_dir = d.path().join("report");
+/// `trailcheck report` over the hostile lake; returns the report folder.
+fn hostile_report(dir: &Path) -> std::path::PathBuf {
+    let lake = hostile_lake(dir);
+    let out_dir = dir.join("report");
     let out = bin()
         .args(["report", "--lake"])
         .arg(&lake)
@@ -52,6 +51,13 @@ fn every_file_is_written_and_log_content_is_escaped() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    out_dir
+}
+
+#[test]
+fn every_file_is_written_and_log_content_is_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let out_dir = hostile_report(d.path());
     for f in [
         "index.html",
         "report.md",
@@ -151,16 +157,7 @@ fn rendered_dom(page: &Path, profile: &Path) -> String {
 #[test]
 fn chromium_renders_findings_and_never_runs_log_content() {
     let d = tempfile::tempdir().unwrap();
-    let lake = hostile_lake(d.path());
-    let out_dir = d.path().join("report");
-    let out = bin()
-        .args(["report", "--lake"])
-        .arg(&lake)
-        .arg("--out")
-        .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out_dir = hostile_report(d.path());
     let dom = rendered_dom(&out_dir.join("index.html"), &d.path().join("chrome"));
     assert!(
         dom.contains("dormant-machine-identity"),
