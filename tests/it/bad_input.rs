@@ -8,12 +8,6 @@ const OKTA_1: &str = r#"{"uuid":"u-1","published":"2026-10-01T10:00:00.000Z","ev
 const OKTA_2: &str = r#"{"uuid":"u-2","published":"2026-10-02T10:00:00.000Z","eventType":"user.session.start","actor":{"id":"00u2","type":"User","alternateId":"b@example.com"},"outcome":{"result":"FAILURE"}}"#;
 const OKTA_3: &str = r#"{"uuid":"u-3","published":"2026-10-03T10:00:00.000Z","eventType":"system.api_token.create","actor":{"id":"00u1","type":"User"},"target":[{"id":"00T9","type":"Token","displayName":"ci"}]}"#;
 
-fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(bytes).unwrap();
@@ -43,11 +37,9 @@ fn a_malformed_line_among_good_ones_is_rejected_alone() {
         files.iter().all(|x| x.as_deref() == f.to_str()),
         "{files:?}"
     );
-    let offsets = rejects[0].column_by_name("source_offset").unwrap();
-    let offsets =
-        arrow::array::AsArray::as_primitive::<arrow::datatypes::UInt64Type>(offsets.as_ref());
+    let offsets = u64s(&rejects, "source_offset");
     assert_eq!(
-        offsets.value(0),
+        offsets[0],
         OKTA_1.len() as u64 + 1,
         "the offset points at the bad line"
     );
@@ -152,9 +144,8 @@ fn a_50_mb_line_is_rejected_without_holding_it_and_the_next_line_is_read() {
         reason.contains("larger than the record size limit"),
         "{reason}"
     );
-    let len = rejects[0].column_by_name("raw_len").unwrap();
-    let len = arrow::array::AsArray::as_primitive::<arrow::datatypes::UInt64Type>(len.as_ref());
-    assert!(len.value(0) > 50 << 20);
+    let len = u64s(&rejects, "raw_len");
+    assert!(len[0] > 50 << 20);
 }
 
 #[test]

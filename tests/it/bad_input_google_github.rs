@@ -3,15 +3,9 @@
 //! broken rows.
 
 use arrow::array::AsArray;
-use arrow::datatypes::{TimestampMicrosecondType, UInt64Type};
+use arrow::datatypes::TimestampMicrosecondType;
 
 use crate::common::*;
-
-fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
 
 fn times(batches: &[arrow::array::RecordBatch]) -> Vec<i64> {
     let mut out = Vec::new();
@@ -20,18 +14,6 @@ fn times(batches: &[arrow::array::RecordBatch]) -> Vec<i64> {
             .column_by_name("time")
             .unwrap()
             .as_primitive::<TimestampMicrosecondType>();
-        out.extend((0..c.len()).map(|i| c.value(i)));
-    }
-    out
-}
-
-fn offsets(batches: &[arrow::array::RecordBatch]) -> Vec<u64> {
-    let mut out = Vec::new();
-    for b in batches {
-        let c = b
-            .column_by_name("source_offset")
-            .unwrap()
-            .as_primitive::<UInt64Type>();
         out.extend((0..c.len()).map(|i| c.value(i)));
     }
     out
@@ -95,7 +77,7 @@ fn an_activity_with_no_events_is_a_reject() {
     );
     let at = page.find(&empty).unwrap() as u64;
     assert_eq!(
-        offsets(&rejects),
+        u64s(&rejects, "source_offset"),
         vec![at],
         "the offset points at the empty activity"
     );
@@ -173,7 +155,7 @@ fn csv_rows_become_events_and_broken_rows_rejects() {
     );
     let events = read_all(&lake.join("events"));
     assert_eq!(
-        offsets(&events),
+        u64s(&events, "source_offset"),
         vec![header.len() as u64, good2_at],
         "rows keep their byte offsets"
     );
@@ -199,7 +181,7 @@ fn csv_rows_become_events_and_broken_rows_rejects() {
         ]
     );
     assert_eq!(
-        offsets(&rejects),
+        u64s(&rejects, "source_offset"),
         vec![(header.len() + good1.len()) as u64, bad_at]
     );
     let raw = rejects[0].column_by_name("raw").unwrap();

@@ -97,3 +97,52 @@ pub fn total(summary: &serde_json::Value, key: &str) -> u64 {
         .as_u64()
         .unwrap_or_else(|| panic!("total.{key} in {summary}"))
 }
+
+/// Write a test input file and return its path.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// The values of a UInt64 column across batches (`source_offset`, `raw_len`).
+pub fn u64s(batches: &[RecordBatch], col: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = b
+            .column_by_name(col)
+            .unwrap_or_else(|| panic!("column {col}"))
+            .as_primitive::<arrow::datatypes::UInt64Type>();
+        out.extend((0..c.len()).map(|i| c.value(i)));
+    }
+    out
+}
+
+/// Events of one provider with `time` and every column in `required` set, and rejects
+/// that each say why.
+pub fn assert_well_formed(
+    events: &[RecordBatch],
+    rejects: &[RecordBatch],
+    provider: &str,
+    required: &[&str],
+) {
+    for col in required {
+        assert!(
+            strings(events, col)
+                .iter()
+                .all(|v| v.as_deref().is_some_and(|s| !s.is_empty())),
+            "{col} always set"
+        );
+    }
+    assert!(
+        strings(events, "provider")
+            .iter()
+            .all(|p| p.as_deref() == Some(provider))
+    );
+    for b in events {
+        assert_eq!(b.column_by_name("time").unwrap().null_count(), 0);
+    }
+    for r in strings(rejects, "reason") {
+        assert!(r.is_some_and(|r| r.len() > 10), "a reject says why");
+    }
+}

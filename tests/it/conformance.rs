@@ -39,27 +39,14 @@ fn conforms(provider: &str, file: &Path) -> (serde_json::Value, tempfile::TempDi
         "{}: rows in the lake",
         file.display()
     );
-    for col in ["event_uid", "provider", "event_type", "tenant"] {
-        assert!(
-            strings(&events, col)
-                .iter()
-                .all(|v| v.as_deref().is_some_and(|s| !s.is_empty())),
-            "{col} always set"
-        );
-    }
-    assert!(
-        strings(&events, "provider")
-            .iter()
-            .all(|p| p.as_deref() == Some(provider))
-    );
-    for b in &events {
-        assert_eq!(b.column_by_name("time").unwrap().null_count(), 0);
-    }
     let rejects = read_all(&lake.path().join("rejects"));
     assert_eq!(rows(&rejects) as u64, rej);
-    for r in strings(&rejects, "reason") {
-        assert!(r.is_some_and(|r| r.len() > 10), "a reject says why");
-    }
+    assert_well_formed(
+        &events,
+        &rejects,
+        provider,
+        &["event_uid", "provider", "event_type", "tenant"],
+    );
     (s, lake)
 }
 
