@@ -2,7 +2,7 @@
 //! of this run in the lake (`findings/run=<run>/findings.parquet`, committed like an
 //! ingest) and hand them on for printing and reports.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use arrow::array::{Array, AsArray, RecordBatch};
@@ -38,6 +38,17 @@ pub struct Analysis {
     pub params: Params,
     /// In the findings schema, most severe first.
     pub findings: Vec<RecordBatch>,
+    /// What changed since the previous analyze run (None for the first run).
+    pub changes: Option<Changes>,
+}
+
+/// Findings of this run against the previous analyze run, by `finding_uid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub since_run: String,
+    pub new: usize,
+    pub resolved: usize,
+    pub persisting: usize,
 }
 
 impl Analysis {
@@ -76,6 +87,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
     let session = Session::open_materialized(&opts.lake, &opts.params).await?;
     let run_id = crate::ingest::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
+    let changes = changes_since_previous(&session, &findings).await?;
 
     let lock = Lake::new(&opts.lake).open_for_write()?;
     let all = (!findings.is_empty())
@@ -86,6 +98,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
         as_of: session.as_of,
         params: session.params.clone(),
         findings,
+        changes,
     };
     let counts: BTreeMap<String, usize> = analysis.by_severity().into_values().collect();
     let p = &session.params;
@@ -116,6 +129,52 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
         ),
     )?;
     Ok(analysis)
+}
+
+/// Compare this run's findings with the stored findings of the latest analyze run.
+async fn changes_since_previous(
+    session: &Session,
+    findings: &[RecordBatch],
+) -> Result<Option<Changes>> {
+    let previous = session
+        .query(
+            "SELECT f.run_id, f.finding_uid FROM findings f \
+             JOIN (SELECT run_id FROM runs WHERE kind = 'analyze' \
+                   ORDER BY started_at DESC, run_id DESC LIMIT 1) r ON f.run_id = r.run_id",
+        )
+        .await?;
+    let last_run = session
+        .query(
+            "SELECT run_id FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC, run_id DESC LIMIT 1",
+        )
+        .await?;
+    let Some(since_run) = last_run
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .map(|b| b.column(0).as_string::<i32>().value(0).to_string())
+    else {
+        return Ok(None);
+    };
+    let uids = |batches: &[RecordBatch], col: &str| -> HashSet<String> {
+        batches
+            .iter()
+            .flat_map(|b| {
+                let c = b
+                    .column_by_name(col)
+                    .expect("finding_uid")
+                    .as_string::<i32>();
+                (0..c.len()).map(move |i| c.value(i).to_string())
+            })
+            .collect()
+    };
+    let before = uids(&previous, "finding_uid");
+    let now = uids(findings, "finding_uid");
+    Ok(Some(Changes {
+        since_run,
+        new: now.difference(&before).count(),
+        resolved: before.difference(&now).count(),
+        persisting: now.intersection(&before).count(),
+    }))
 }
 
 /// `findings_current` of a session, sorted, cast to the stored findings schema.
@@ -169,4 +228,94 @@ pub fn findings_json(batches: &[RecordBatch]) -> Vec<serde_json::Value> {
         }
     }
     out
+}
+
+/// `trailcheck diff`: the `findings_diff` view between two analyze runs.
+pub struct Diff {
+    pub from_run: String,
+    pub to_run: String,
+    pub new: usize,
+    pub resolved: usize,
+    pub persisting: usize,
+    /// One row per finding, new first, then resolved, then persisting.
+    pub rows: crate::sql::Output,
+}
+
+/// Compare the findings of two analyze runs (by default the last two).
+pub async fn diff(
+    lake: &std::path::Path,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Diff> {
+    // The run ids are checked against the lake, then handed to SQL as data (params).
+    let session = Session::open(lake, &Params::default()).await?;
+    let listed = crate::sql::execute(
+        &session,
+        "SELECT run_id FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC, run_id DESC",
+    )
+    .await?;
+    let runs: Vec<String> = listed
+        .batches
+        .iter()
+        .flat_map(|b| {
+            let c = b.column(0).as_string::<i32>();
+            (0..c.len()).map(move |i| c.value(i).to_string())
+        })
+        .collect();
+    let recent = runs.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    for run in [&from, &to].into_iter().flatten() {
+        if !runs.contains(run) {
+            return Err(crate::Error::Usage(format!(
+                "{run:?} is not an analyze run of this lake (latest: {recent})"
+            )));
+        }
+    }
+    let to_run = to.or_else(|| runs.first().cloned());
+    let from_run = from.or_else(|| {
+        let later = to_run.as_ref()?;
+        runs.iter().skip_while(|r| *r != later).nth(1).cloned()
+    });
+    let (Some(from_run), Some(to_run)) = (from_run, to_run) else {
+        return Err(crate::Error::Usage(format!(
+            "nothing to compare: this lake has {} analyze run(s); run `trailcheck analyze` again after the next ingest",
+            runs.len()
+        )));
+    };
+    let session = Session::open(
+        lake,
+        &Params {
+            diff_from: Some(from_run.clone()),
+            diff_to: Some(to_run.clone()),
+            ..Params::default()
+        },
+    )
+    .await?;
+    let rows = crate::sql::execute(
+        &session,
+        &format!(
+            "SELECT change, severity, verdict, rule_id, provider, tenant, subject_name, summary, \
+             previous_severity, previous_verdict, changed, finding_uid FROM findings_diff \
+             ORDER BY CASE change WHEN 'new' THEN 0 WHEN 'resolved' THEN 1 ELSE 2 END, {}, \
+             rule_id, provider, tenant, subject_uid",
+            session::SEVERITY_ORDER
+        ),
+    )
+    .await?;
+    let count = |c: &str| -> usize {
+        rows.batches
+            .iter()
+            .map(|b| {
+                let col = b.column(0).as_string::<i32>();
+                (0..col.len()).filter(|&i| col.value(i) == c).count()
+            })
+            .sum()
+    };
+    Ok(Diff {
+        new: count("new"),
+        resolved: count("resolved"),
+        persisting: count("persisting"),
+        from_run,
+        to_run,
+        rows,
+    })
 }

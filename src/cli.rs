@@ -62,6 +62,12 @@ pub enum Command {
     Providers,
     /// Query the lake, findings, views and reference tables with SQL (read-only).
     Sql(SqlArgs),
+    /// Findings new, resolved and persisting between two analyze runs (default: the
+    /// last two).
+    Diff(DiffArgs),
+    /// Serve the same tables over the PostgreSQL wire protocol (read-only), for psql,
+    /// BI tools and notebooks.
+    Serve(ServeArgs),
 }
 
 /// Output formats of findings.
@@ -205,6 +211,39 @@ pub struct SqlArgs {
     /// Write the results to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    /// The earlier analyze run (default: the one before --to).
+    #[arg(long, value_name = "RUN")]
+    pub from: Option<String>,
+    /// The later analyze run (default: the latest).
+    #[arg(long, value_name = "RUN")]
+    pub to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::sql::SqlFormat::Table)]
+    pub format: crate::sql::SqlFormat,
+    /// Exit 1 when there are new findings (for CI gates).
+    #[arg(long)]
+    pub fail_on_new: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Address to listen on (port 0 picks a free port; the real one is printed).
+    #[arg(long, default_value = "127.0.0.1:5433", value_name = "ADDR:PORT")]
+    pub listen: std::net::SocketAddr,
+    /// Require this password (SCRAM-SHA-256, any user name). Needed to listen on a
+    /// non-loopback address. Prefer the environment variable: a flag shows in `ps`.
+    #[arg(long, env = "TRAILCHECK_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -450,6 +489,45 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 .map_err(msg)?;
             Ok(ExitStatus::Ok)
         }
+        Command::Diff(a) => {
+            let msg = |e: crate::Error| anyhow::anyhow!("{e}");
+            let diff = runtime()?
+                .block_on(crate::analyze::diff(
+                    &a.lake.lake,
+                    a.from.clone(),
+                    a.to.clone(),
+                ))
+                .map_err(msg)?;
+            let mut sink = crate::sql::Sink::new(a.format, None).map_err(msg)?;
+            if a.format == crate::sql::SqlFormat::Table {
+                println!(
+                    "from run {} to run {}: {} new, {} resolved, {} persisting",
+                    diff.from_run, diff.to_run, diff.new, diff.resolved, diff.persisting
+                );
+            }
+            sink.write(&diff.rows).map_err(msg)?;
+            Ok(if a.fail_on_new && diff.new > 0 {
+                ExitStatus::Findings
+            } else {
+                ExitStatus::Ok
+            })
+        }
+        Command::Serve(a) => {
+            let options = crate::serve::ServeOptions {
+                listen: a.listen,
+                password: a.password.clone(),
+            };
+            let msg = |e: crate::Error| anyhow::anyhow!("{e}");
+            options.check().map_err(msg)?;
+            let rt = runtime()?;
+            let params = a.params.params()?;
+            rt.block_on(async {
+                let session = crate::session::Session::open(&a.lake.lake, &params).await?;
+                crate::serve::serve(&session, &options).await
+            })
+            .map_err(msg)?;
+            Ok(ExitStatus::Ok)
+        }
         Command::Score(a) => {
             let card =
                 runtime()?.block_on(crate::scoring::score(&crate::scoring::ScoreOptions {
@@ -668,6 +746,13 @@ pub fn print_findings(
                 .collect();
             if !counts.is_empty() {
                 writeln!(out, "{}", counts.join(", "))?;
+            }
+            if let Some(c) = &a.changes {
+                writeln!(
+                    out,
+                    "since run {}: {} new, {} resolved, {} persisting (trailcheck diff lists them)",
+                    c.since_run, c.new, c.resolved, c.persisting
+                )?;
             }
         }
     }

@@ -23,6 +23,8 @@ pub enum Category {
     Policy,
     Authentication,
     Lifecycle,
+    /// Access reviews and certifications (Entra "Access Reviews", Okta `certification.*`).
+    Governance,
     Other,
 }
 
@@ -34,6 +36,7 @@ impl Category {
             Category::Policy => "policy",
             Category::Authentication => "authentication",
             Category::Lifecycle => "lifecycle",
+            Category::Governance => "governance",
             Category::Other => "other",
         }
     }

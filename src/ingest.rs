@@ -30,6 +30,7 @@ use crate::lake::writer::EventWriter;
 use crate::lake::{Intent, Lake, temp_name};
 use crate::providers::{self, Context, Provider};
 use crate::read::{self, Chunk, FileDone, InputFile, ReadOptions};
+use crate::review::{self, Review, ReviewSink};
 
 /// What to ingest and how.
 #[derive(Debug, Clone)]
@@ -96,6 +97,8 @@ enum Parsed {
         rejects: Vec<Reject>,
         /// Event rows produced per provider.
         events: BTreeMap<&'static str, u64>,
+        /// Access-review rows (a second kind of input, see [`crate::review`]).
+        reviews: Vec<ReviewItem>,
     },
     Done(usize, std::result::Result<FileDone, String>),
 }
@@ -204,6 +207,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
 
     let mut writer = EventWriter::new(&lake, &run_id);
     let mut rejects = RejectSink::new(&lake, &run_id);
+    let mut reviews = ReviewSink::open(&lake.reviews_dir())?;
     let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
     let mut per_file: Vec<RunInput> = files
         .iter()
@@ -231,11 +235,30 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
                 batches,
                 rejects: rj,
                 events,
+                reviews: rv,
             } => {
                 for (p, n) in &events {
                     counts.entry(p.to_string()).or_default().read += n;
                     per_file[file].events += n;
                     per_file[file].records += n;
+                }
+                for item in rv {
+                    let c = counts.entry(item.format.name.to_string()).or_default();
+                    c.read += 1;
+                    per_file[file].events += 1;
+                    per_file[file].records += 1;
+                    let provenance = review::Provenance {
+                        format: item.format.name,
+                        raw: &item.raw,
+                        source_file: &files[file].display,
+                        source_offset: item.offset,
+                        source_line: item.line,
+                    };
+                    if reviews.push(item.review, &provenance) {
+                        c.ingested += 1;
+                    } else {
+                        c.duplicates += 1;
+                    }
                 }
                 for r in &rj {
                     let c = counts
@@ -320,6 +343,17 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
     let mut renames = writer.finish()?;
     if let Some(r) = rejects.finish()? {
         renames.push(r);
+    }
+    if !reviews.is_empty() {
+        let path = lake
+            .reviews_dir()
+            .join(format!("run={run_id}"))
+            .join("reviews.parquet");
+        let dir = path.parent().expect("run folder");
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let tmp = temp_name(&path);
+        tables::write_parquet(&tmp, &reviews.batch(&run_id)?)?;
+        renames.push((tmp, path));
     }
     let finished_at = chrono::Utc::now().timestamp_micros();
     let run = RunRecord {
@@ -431,6 +465,7 @@ fn parse_chunk(
         Option<RecordBatch>,
         Vec<Reject>,
         BTreeMap<&'static str, u64>,
+        Vec<ReviewItem>,
     )> = chunk
         .records
         .par_chunks(TASK_RECORDS)
@@ -438,11 +473,19 @@ fn parse_chunk(
             let mut builder = EventBatchBuilder::new();
             let mut rejects = Vec::new();
             let mut events: BTreeMap<&'static str, u64> = BTreeMap::new();
+            let mut reviews = Vec::new();
             let mut last: Option<&'static Provider> = None;
             for span in spans {
                 let bytes = chunk.bytes(*span);
                 match parse_record(bytes, file, forced, &mut last, tenant) {
-                    Ok(Some((provider, raw, evs))) => {
+                    Ok(Some(Record::Review(format, review))) => reviews.push(ReviewItem {
+                        format,
+                        review,
+                        offset: span.start,
+                        line: span.line,
+                        raw: bytes.to_vec(),
+                    }),
+                    Ok(Some(Record::Events(provider, raw, evs))) => {
                         *events.entry(provider.name).or_default() += evs.len() as u64;
                         for e in &evs {
                             builder.append(
@@ -458,22 +501,26 @@ fn parse_chunk(
                     }
                     Ok(None) => {}
                     Err((provider, reason)) => rejects.push(Reject::new(
-                        provider.map(|p| p.name),
+                        provider,
                         &file.display,
                         span.start,
-                        reason,
+                        match span.line {
+                            0 => reason,
+                            line => format!("line {line}: {reason}"),
+                        },
                         bytes,
                         bytes.len() as u64,
                     )),
                 }
             }
             let batch = (!builder.is_empty()).then(|| builder.finish());
-            (batch, rejects, events)
+            (batch, rejects, events, reviews)
         })
         .collect();
     let mut batches = Vec::new();
     let mut rejects = Vec::new();
     let mut events: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut reviews = Vec::new();
     for o in &chunk.oversize {
         rejects.push(Reject::new(
             forced.map(|p| p.name),
@@ -498,9 +545,10 @@ fn parse_chunk(
             u.len,
         ));
     }
-    for (b, r, e) in parts {
+    for (b, r, e, v) in parts {
         batches.extend(b);
         rejects.extend(r);
+        reviews.extend(v);
         for (k, v) in e {
             *events.entry(k).or_default() += v;
         }
@@ -510,10 +558,27 @@ fn parse_chunk(
         batches,
         rejects,
         events,
+        reviews,
     }
 }
 
-type Rejected = (Option<&'static Provider>, String);
+/// Why a record was rejected, and by which provider or review format.
+type Rejected = (Option<&'static str>, String);
+
+/// What one record became.
+enum Record<'a> {
+    Events(&'static Provider, &'a str, Vec<crate::event::Event>),
+    Review(&'static review::Format, Review),
+}
+
+/// A review row with where it came from.
+struct ReviewItem {
+    format: &'static review::Format,
+    review: Review,
+    offset: u64,
+    line: u64,
+    raw: Vec<u8>,
+}
 
 /// One record → events, nothing (an empty page envelope), or a reject reason.
 fn parse_record<'a>(
@@ -522,10 +587,11 @@ fn parse_record<'a>(
     forced: Option<&'static Provider>,
     last: &mut Option<&'static Provider>,
     tenant: Option<&str>,
-) -> std::result::Result<Option<(&'static Provider, &'a str, Vec<crate::event::Event>)>, Rejected> {
+) -> std::result::Result<Option<Record<'a>>, Rejected> {
+    let forced_name = forced.map(|p| p.name);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         (
-            forced,
+            forced_name,
             format!(
                 "not valid UTF-8: invalid byte at offset {} of the record",
                 e.valid_up_to()
@@ -533,10 +599,10 @@ fn parse_record<'a>(
         )
     })?;
     let value: Value =
-        serde_json::from_str(text).map_err(|e| (forced, format!("malformed JSON: {e}")))?;
+        serde_json::from_str(text).map_err(|e| (forced_name, format!("malformed JSON: {e}")))?;
     let Value::Object(obj) = &value else {
         return Err((
-            forced,
+            forced_name,
             format!(
                 "expected a JSON object (one event), found {}",
                 json_kind(&value)
@@ -554,13 +620,26 @@ fn parse_record<'a>(
         {
             Some(p) => p,
             None => {
+                if let Some(format) = review::detect(&value) {
+                    let ctx = review::Context {
+                        tenant_override: tenant,
+                        tenant_hint: file.tenant_hint.as_deref(),
+                    };
+                    let row = (format.map)(&value, &ctx).map_err(|r| (Some(format.name), r))?;
+                    return Ok(Some(Record::Review(format, row)));
+                }
                 let keys: Vec<&str> = obj.keys().take(8).map(String::as_str).collect();
                 return Err((
                     None,
                     format!(
-                        "unknown format: no provider recognizes a record with keys [{}]; expected an event of {} (or name one with --provider)",
+                        "unknown format: no provider recognizes a record with keys [{}]; expected an event of {} (or name one with --provider), or an access review ({})",
                         keys.join(", "),
-                        providers::names().join(", ")
+                        providers::names().join(", "),
+                        review::FORMATS
+                            .iter()
+                            .map(|f| f.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ));
             }
@@ -572,11 +651,11 @@ fn parse_record<'a>(
         tenant_hint: file.tenant_hint.as_deref(),
         raw: bytes,
     };
-    let events = (provider.map)(&value, &ctx).map_err(|r| (Some(provider), r))?;
+    let events = (provider.map)(&value, &ctx).map_err(|r| (Some(provider.name), r))?;
     if events.is_empty() {
-        return Err((Some(provider), "record holds no events".into()));
+        return Err((Some(provider.name), "record holds no events".into()));
     }
-    Ok(Some((provider, text, events)))
+    Ok(Some(Record::Events(provider, text, events)))
 }
 
 /// A page envelope with no records in it (`{"kind":"admin#reports#activities"}` with no

@@ -98,6 +98,10 @@ impl Lake {
     pub fn rejects_dir(&self) -> PathBuf {
         self.root.join("rejects")
     }
+    pub fn reviews_dir(&self) -> PathBuf {
+        self.root.join("reviews")
+    }
+
     pub fn runs_dir(&self) -> PathBuf {
         self.root.join("runs")
     }

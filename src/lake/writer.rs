@@ -199,7 +199,7 @@ impl EventWriter {
         );
         let mut seen = HashSet::new();
         for f in files {
-            read_uids(&f, &mut seen)?;
+            read_uids(&f, "event_uid", &mut seen)?;
         }
         self.seen_total += seen.len();
         self.parts.insert(
@@ -265,15 +265,16 @@ fn close(part: Part) -> Result<()> {
     Ok(())
 }
 
-/// Add the event_uids of one Parquet file to `seen`.
-fn read_uids(path: &Path, seen: &mut HashSet<String>) -> Result<()> {
+/// Add the values of one string column (`event_uid`, `review_uid`) of a Parquet file
+/// to `seen`.
+pub fn read_uids(path: &Path, column: &str, seen: &mut HashSet<String>) -> Result<()> {
     let perr = |e| Error::Parquet {
         path: path.to_path_buf(),
         source: e,
     };
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(perr)?;
-    let mask = ProjectionMask::columns(builder.parquet_schema(), ["event_uid"]);
+    let mask = ProjectionMask::columns(builder.parquet_schema(), [column]);
     let reader = builder.with_projection(mask).build().map_err(perr)?;
     for batch in reader {
         let batch = batch?;

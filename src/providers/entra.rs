@@ -342,6 +342,14 @@ fn audit(a: &Value, uid: String, time: i64, operation: Option<&str>) -> Result<E
         }
     }
     e = e.with_action(action);
+    // Access review activity (decisions, applying them, reviews started and ended) is
+    // logged by the "Access Reviews" service under changing categories.
+    if action == Action::Other
+        && first_string(a, &[&["loggedByService"], &["LoggedByService"]])
+            .is_some_and(|s| s.eq_ignore_ascii_case("access reviews"))
+    {
+        e.category = Category::Governance;
+    }
 
     let primary = primary_kind
         .iter()

@@ -112,6 +112,10 @@ fn classify(t: &str) -> (Action, Option<Category>) {
             return (Other, Some(Category::Token));
         }
         t if t.starts_with("policy.") => return (Other, Some(Category::Policy)),
+        // Access certification campaigns and their decisions (Okta Identity Governance).
+        t if t.starts_with("certification.") || t.starts_with("access.review.") => {
+            return (Other, Some(Category::Governance));
+        }
         t if t.starts_with("user.lifecycle.") || t.starts_with("application.lifecycle.") => {
             return (Other, Some(Category::Lifecycle));
         }

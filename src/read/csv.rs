@@ -115,18 +115,21 @@ pub fn read_csv(
             }
         }
         let end = rdr.position().byte();
-        // The parser may have consumed line breaks before the row (the `\n` of a CRLF).
-        let (row_start, raw) = {
+        // The parser may have consumed line breaks before the row (the `\n` of a CRLF,
+        // blank lines): they move the row's start, and its line number, past them.
+        let (row_start, raw, line) = {
             let bytes = rdr.get_ref().slice(start, end);
             let lead = bytes
                 .iter()
                 .take_while(|b| matches!(b, b'\r' | b'\n'))
                 .count();
+            let breaks = bytes[..lead].iter().filter(|b| **b == b'\n').count() as u64;
+            let line = row.position().map_or(0, |p| p.line() + breaks);
             let mut raw = &bytes[lead..];
             while let [rest @ .., b'\r' | b'\n'] = raw {
                 raw = rest;
             }
-            (start + lead as u64, raw)
+            (start + lead as u64, raw, line)
         };
         let Some(names) = &header else {
             header = Some(
@@ -149,7 +152,7 @@ pub fn read_csv(
                 start: row_start,
                 len,
                 reason: format!(
-                    "unreadable CSV row: {} fields where the header has {}",
+                    "line {line}: unreadable CSV row: {} fields where the header has {}",
                     row.len(),
                     names.len()
                 ),
@@ -182,6 +185,7 @@ pub fn read_csv(
                     chunk.records.push(Span {
                         start: row_start,
                         end: row_start + len,
+                        line,
                     });
                     chunk.converted.push(from..chunk.data.len());
                 }
@@ -190,7 +194,9 @@ pub fn read_csv(
                     chunk.unreadable.push(Unreadable {
                         start: row_start,
                         len,
-                        reason: format!("unreadable CSV row: field {name:?} is not valid UTF-8"),
+                        reason: format!(
+                            "line {line}: unreadable CSV row: field {name:?} is not valid UTF-8"
+                        ),
                         raw: raw.to_vec(),
                     });
                 }

@@ -19,11 +19,13 @@ use memchr::{memchr, memchr3};
 /// Keys of wrapper objects whose array elements are the records.
 pub const WRAPPER_KEYS: &[&[u8]] = &[b"Records", b"value", b"items", b"records"];
 
-/// A record: absolute byte range in the (decompressed) stream.
+/// A record: absolute byte range in the (decompressed) stream, and for a CSV row its
+/// line number (0 when not counted: JSON records are found by offset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub start: u64,
     pub end: u64,
+    pub line: u64,
 }
 
 /// A record too large to hold: its offset, full length and first bytes.
@@ -183,7 +185,11 @@ impl Splitter {
             o.len = end - o.start;
             self.oversize.push(o);
         } else if end > start {
-            self.records.push(Span { start, end });
+            self.records.push(Span {
+                start,
+                end,
+                line: 0,
+            });
         }
     }
 
@@ -581,7 +587,18 @@ mod tests {
         let c = s.take_chunk();
         assert_eq!(
             c.records,
-            vec![Span { start: 0, end: 7 }, Span { start: 10, end: 17 }]
+            vec![
+                Span {
+                    start: 0,
+                    end: 7,
+                    line: 0
+                },
+                Span {
+                    start: 10,
+                    end: 17,
+                    line: 0
+                }
+            ]
         );
     }
 

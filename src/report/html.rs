@@ -23,6 +23,8 @@ pub fn page(d: &ReportData) -> String {
         "coverage": d.coverage,
         "daily": d.daily,
         "categories": d.categories,
+        "reviews": d.reviews,
+        "changes": d.changes,
     });
     TEMPLATE.replace("/*DATA*/", &script_json(&data))
 }
@@ -62,6 +64,8 @@ summary { cursor: pointer; color: #0969da; }
 <div class="controls"><input id="filter" type="search" placeholder="filter findings" size="40">
 <select id="severity"><option value="">all severities</option><option>critical</option><option>high</option><option>medium</option><option>low</option><option>info</option></select></div>
 <table id="findings"></table>
+<section id="reviews-section"><h2>Access reviews</h2><p class="muted">The latest review per provider and tenant: identities in scope and how many it named.</p><table id="reviews"></table></section>
+<section id="changes-section"><h2>Changes since the previous run</h2><p class="muted" id="changes-meta"></p><table id="changes"></table></section>
 <h2>Events per day</h2><p class="muted">Red marks are days without any event inside the covered window.</p><div id="daily"></div>
 <h2>Coverage per category</h2><table id="categories"></table>
 <h2>Coverage</h2><table id="coverage"></table>
@@ -135,6 +139,13 @@ groups.forEach((days, k) => {
   const box = el("div"); box.appendChild(el("div", k, "muted")); box.appendChild(svg); document.getElementById("daily").appendChild(box);
 });
 
+if (D.reviews.length) table(document.getElementById("reviews"), ["provider", "tenant", "review_name", "review_id", "period_start", "period_end", "privileged_humans", "privileged_humans_reviewed", "privileged_machines", "privileged_machines_reviewed", "machines_in_scope", "machines_reviewed"], D.reviews);
+else document.getElementById("reviews-section").hidden = true;
+if (D.changes.length) {
+  const n = c => D.changes.filter(r => r.change === c).length;
+  document.getElementById("changes-meta").textContent = "Since run " + txt(D.changes[0].from_run) + ": " + n("new") + " new, " + n("resolved") + " resolved, " + n("persisting") + " persisting.";
+  table(document.getElementById("changes"), ["change", "severity", "rule_id", "provider", "tenant", "subject_name", "summary"], D.changes.filter(r => r.change !== "persisting"));
+} else document.getElementById("changes-section").hidden = true;
 table(document.getElementById("categories"), ["provider", "tenant", "category", "events", "event_types"], D.categories);
 table(document.getElementById("coverage"), ["provider", "tenant", "first_event", "last_event", "days_covered", "days_with_events", "events", "events_per_day"], D.coverage);
 </script>

@@ -73,6 +73,10 @@ pub struct ReportData {
     pub daily: Vec<Value>,
     pub categories: Vec<Value>,
     pub inputs: Vec<Value>,
+    /// Per provider and tenant, the population the latest access review covered.
+    pub reviews: Vec<Value>,
+    /// Findings new, resolved or persisting since the previous analyze run.
+    pub changes: Vec<Value>,
 }
 
 pub async fn gather(lake: &Path) -> Result<ReportData> {
@@ -133,6 +137,17 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
          FROM events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     .await?;
+    let reviews = rows(
+        &s,
+        "SELECT * FROM review_coverage ORDER BY provider, tenant",
+    )
+    .await?;
+    let changes = rows(
+        &s,
+        "SELECT change, rule_id, severity, verdict, provider, tenant, subject_name, summary, from_run, to_run \
+         FROM findings_diff WHERE from_run IS NOT NULL ORDER BY change, rule_id, provider, tenant, subject_uid",
+    )
+    .await?;
     let mut inputs = Vec::new();
     for r in rows(
         &s,
@@ -159,6 +174,8 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
         daily,
         categories,
         inputs,
+        reviews,
+        changes,
     })
 }
 
@@ -189,6 +206,16 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportSummary> {
     write(
         &out.join("scorecard.json"),
         &pretty(&Value::Array(data.scorecard.clone())),
+        &mut files,
+    )?;
+    write(
+        &out.join("review_coverage.json"),
+        &pretty(&Value::Array(data.reviews.clone())),
+        &mut files,
+    )?;
+    write(
+        &out.join("changes.json"),
+        &pretty(&Value::Array(data.changes.clone())),
         &mut files,
     )?;
     write(
@@ -357,6 +384,7 @@ fn markdown(d: &ReportData) -> String {
             md(&f["summary"])
         ));
     }
+    m.push_str(&review_markdown(d));
     m.push_str("\n## Coverage\n\n| provider | tenant | first event | last event | days covered | days with events | events |\n|---|---|---|---|---|---|---|\n");
     for c in &d.coverage {
         m.push_str(&format!(
@@ -369,6 +397,64 @@ fn markdown(d: &ReportData) -> String {
             md(&c["days_with_events"]),
             md(&c["events"])
         ));
+    }
+    m
+}
+
+/// Access-review coverage and the changes since the previous analyze run.
+fn review_markdown(d: &ReportData) -> String {
+    let mut m = String::new();
+    if !d.reviews.is_empty() {
+        m.push_str("\n## Access reviews\n\nThe latest review per provider and tenant: identities in scope and how many it named.\n\n");
+        m.push_str("| provider | tenant | review | period | privileged people | privileged machines | active machines |\n|---|---|---|---|---|---|---|\n");
+        let of = |r: &Value, k: &str| format!("{} of {}", r[format!("{k}_reviewed")], r[k]);
+        for r in &d.reviews {
+            m.push_str(&format!(
+                "| {} | {} | {} | {} to {} | {} | {} | {} |\n",
+                md(&r["provider"]),
+                md(&r["tenant"]),
+                md(if r["review_name"].is_null() {
+                    &r["review_id"]
+                } else {
+                    &r["review_name"]
+                }),
+                md(&r["period_start"]),
+                md(&r["period_end"]),
+                of(r, "privileged_humans"),
+                of(r, "privileged_machines"),
+                format!("{} of {}", r["machines_reviewed"], r["machines_in_scope"]),
+            ));
+        }
+    }
+    if let Some(first) = d.changes.first() {
+        let count = |c: &str| d.changes.iter().filter(|r| r["change"] == c).count();
+        m.push_str(&format!(
+            "\n## Changes since run {}\n\n{} new, {} resolved, {} persisting.\n\n",
+            md(&first["from_run"]),
+            count("new"),
+            count("resolved"),
+            count("persisting")
+        ));
+        let moved: Vec<&Value> = d
+            .changes
+            .iter()
+            .filter(|r| r["change"] != "persisting")
+            .collect();
+        if !moved.is_empty() {
+            m.push_str("| change | severity | rule | provider / tenant | subject | summary |\n|---|---|---|---|---|---|\n");
+            for r in moved {
+                m.push_str(&format!(
+                    "| {} | {} | {} | {} / {} | {} | {} |\n",
+                    md(&r["change"]),
+                    md(&r["severity"]),
+                    md(&r["rule_id"]),
+                    md(&r["provider"]),
+                    md(&r["tenant"]),
+                    md(&r["subject_name"]),
+                    md(&r["summary"])
+                ));
+            }
+        }
     }
     m
 }

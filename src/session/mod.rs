@@ -13,7 +13,7 @@ pub mod udf;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{Float64Array, Int64Array, RecordBatch, TimestampMicrosecondArray};
+use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
@@ -66,6 +66,11 @@ pub static QUERIES: &[Query] = &[
     view!("credentials"),
     view!("role_assignments"),
     view!("coverage"),
+    view!("access_reviews"),
+    view!("review_items"),
+    view!("review_scope"),
+    view!("review_coverage"),
+    view!("findings_diff"),
     rule!("dormant_machine_identity", "dormant-machine-identity"),
     rule!("dormant_credential", "dormant-credential"),
     rule!("overbroad_delegated_admin", "overbroad-delegated-admin"),
@@ -74,6 +79,18 @@ pub static QUERIES: &[Query] = &[
     rule!("long_lived_credential", "long-lived-credential"),
     rule!("stale_credential", "stale-credential"),
     rule!("orphaned_machine_identity", "orphaned-machine-identity"),
+    rule!(
+        "access_review_missing_identity",
+        "access-review-missing-identity"
+    ),
+    rule!(
+        "access_review_decision_not_enforced",
+        "access-review-decision-not-enforced"
+    ),
+    rule!(
+        "access_review_approved_dormant",
+        "access-review-approved-dormant"
+    ),
 ];
 
 /// Reference tables (CSV, all columns text) kept as data in `queries/reference/`.
@@ -105,6 +122,11 @@ pub struct Params {
     pub min_weekly_events: i64,
     pub rotation_days: i64,
     pub max_credential_age_days: i64,
+    /// Days allowed to carry out a revoke decision of an access review.
+    pub review_grace_days: i64,
+    /// The two analyze runs `findings_diff` compares (default: the last two).
+    pub diff_from: Option<String>,
+    pub diff_to: Option<String>,
 }
 
 impl Default for Params {
@@ -118,6 +140,9 @@ impl Default for Params {
             min_weekly_events: 20,
             rotation_days: 365,
             max_credential_age_days: 365,
+            review_grace_days: 14,
+            diff_from: None,
+            diff_to: None,
         }
     }
 }
@@ -142,6 +167,9 @@ impl Params {
             "min_weekly_events" => self.min_weekly_events = int(value)?,
             "rotation_days" => self.rotation_days = int(value)?,
             "max_credential_age_days" => self.max_credential_age_days = int(value)?,
+            "review_grace_days" => self.review_grace_days = int(value)?,
+            "diff_from" => self.diff_from = Some(value.to_string()),
+            "diff_to" => self.diff_to = Some(value.to_string()),
             "volume_drop_ratio" => {
                 self.volume_drop_ratio = value
                     .parse::<f64>()
@@ -155,7 +183,7 @@ impl Params {
             }
             other => {
                 return Err(Error::Usage(format!(
-                    "unknown parameter {other:?}; known: as_of, dormant_days, max_super_admins, gap_days, volume_drop_ratio, min_weekly_events, rotation_days, max_credential_age_days"
+                    "unknown parameter {other:?}; known: as_of, dormant_days, max_super_admins, gap_days, volume_drop_ratio, min_weekly_events, rotation_days, max_credential_age_days, review_grace_days, diff_from, diff_to"
                 )));
             }
         }
@@ -229,7 +257,8 @@ impl Session {
         let config = SessionConfig::new()
             .with_information_schema(true)
             .with_default_catalog_and_schema("trailcheck", "lake")
-            .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()));
+            .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .set_bool("datafusion.execution.parquet.enable_page_index", false);
         let mut ctx = SessionContext::new_with_config(config);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
@@ -244,6 +273,13 @@ impl Session {
         )
         .await?;
         register_parquet_dir(&ctx, "runs", &lake.runs_dir(), lake::tables::runs_schema()).await?;
+        register_parquet_dir(
+            &ctx,
+            "reviews",
+            &lake.reviews_dir(),
+            crate::review::schema(),
+        )
+        .await?;
         register_parquet_dir(
             &ctx,
             "findings",
@@ -397,6 +433,9 @@ fn params_batch(p: &Params, as_of: i64) -> RecordBatch {
         Field::new("rotation_days", DataType::Int64, false),
         Field::new("rotation_cutoff", ts_type(), false),
         Field::new("max_credential_age_days", DataType::Int64, false),
+        Field::new("review_grace_days", DataType::Int64, false),
+        Field::new("diff_from", DataType::Utf8, true),
+        Field::new("diff_to", DataType::Utf8, true),
     ];
     let cols = vec![
         ts(as_of),
@@ -409,6 +448,9 @@ fn params_batch(p: &Params, as_of: i64) -> RecordBatch {
         int(p.rotation_days),
         ts(as_of - p.rotation_days * DAY_US),
         int(p.max_credential_age_days),
+        int(p.review_grace_days),
+        Arc::new(StringArray::from(vec![p.diff_from.clone()])) as Arc<dyn Array>,
+        Arc::new(StringArray::from(vec![p.diff_to.clone()])) as Arc<dyn Array>,
     ];
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).expect("params batch")
 }

@@ -89,6 +89,10 @@ const PLANTED: &[&str] = &[
     "overbroad-delegated-admin|google_workspace|james.whitfield@example.com / Super Admin|confirmed",
     "overbroad-delegated-admin|google_workspace|james.whitfield@example.com / _SEED_ADMIN_ROLE|confirmed",
     "overbroad-delegated-admin|google_workspace|tom.becker@example.com / _SEED_ADMIN_ROLE|confirmed",
+    // sample-logs/entra/access-reviews/PLANTED.md
+    "access-review-approved-dormant|entra|2e1696a3-7044-4072-bf7d-3bfd86f4862a / Legacy Ticket Sync / 6b1f0c52-3d7e-4f9a-8c21-5e4d3b2a1908|confirmed",
+    "access-review-decision-not-enforced|entra|96c4901f-1525-4731-967e-1fa3a503211a / Global Administrator / 6b1f0c52-3d7e-4f9a-8c21-5e4d3b2a1908|confirmed",
+    "access-review-missing-identity|entra|383470ef-999d-4098-a6a9-91f84a005ca8 / 6b1f0c52-3d7e-4f9a-8c21-5e4d3b2a1908|confirmed",
 ];
 
 /// Identities and credentials PLANTED.md lists as healthy, in grace, or offboarded.
@@ -139,6 +143,9 @@ const PLANTED_RULES: &[&str] = &[
     "dormant-credential",
     "overbroad-delegated-admin",
     "logging-gap",
+    "access-review-missing-identity",
+    "access-review-decision-not-enforced",
+    "access-review-approved-dormant",
 ];
 
 #[test]
@@ -288,13 +295,16 @@ fn rules_are_documented_with_the_fixed_headings() {
         "long-lived-credential",
         "stale-credential",
         "orphaned-machine-identity",
+        "access-review-missing-identity",
+        "access-review-decision-not-enforced",
+        "access-review-approved-dormant",
     ] {
         assert!(text.contains(&format!("# {id}")), "{id}");
     }
-    assert_eq!(text.matches("## What it finds").count(), 8);
-    assert_eq!(text.matches("## Why it matters").count(), 8);
-    assert_eq!(text.matches("## How it decides").count(), 8);
-    assert_eq!(text.matches("## Frameworks").count(), 8);
+    assert_eq!(text.matches("## What it finds").count(), 11);
+    assert_eq!(text.matches("## Why it matters").count(), 11);
+    assert_eq!(text.matches("## How it decides").count(), 11);
+    assert_eq!(text.matches("## Frameworks").count(), 11);
 }
 
 /// `trailcheck run` end to end on sample-logs/: the terminal summary (volatile values

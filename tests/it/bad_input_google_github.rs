@@ -176,8 +176,8 @@ fn csv_rows_become_events_and_broken_rows_rejects() {
     assert_eq!(
         reasons,
         vec![
-            "unreadable CSV row: 9 fields where the header has 8".to_string(),
-            "unreadable CSV row: field \"actor\" is not valid UTF-8".to_string(),
+            "line 3: unreadable CSV row: 9 fields where the header has 8".to_string(),
+            "line 4: unreadable CSV row: field \"actor\" is not valid UTF-8".to_string(),
         ]
     );
     assert_eq!(

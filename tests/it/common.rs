@@ -146,3 +146,18 @@ pub fn assert_well_formed(
         assert!(r.is_some_and(|r| r.len() > 10), "a reject says why");
     }
 }
+
+/// A lake of `sample-logs/okta` in a temporary folder (`<dir>/lake`), with the
+/// number of events ingested.
+pub fn okta_lake() -> (tempfile::TempDir, u64) {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let okta = sample_logs("okta");
+    let (summary, out) = ingest(&lake, &[okta.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ingested = summary["providers"]["okta"]["ingested"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("providers.okta.ingested in {summary}"));
+    assert!(ingested > 0);
+    (d, ingested)
+}

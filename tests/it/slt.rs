@@ -6,6 +6,9 @@
 //! - `# fixture: NAME.ndjson` — events in the events-table shape (one JSON object a line;
 //!   `event_uid`, `time`, `provider`, `tenant`, `event_type`, `category` required), read
 //!   with the events schema and written as the lake's only events file;
+//! - `# reviews: NAME.ndjson` — access-review rows in the `reviews` shape; the columns a
+//!   fixture leaves out that the table requires get neutral values (format
+//!   `trailcheck-review`, `review_uid` from the line number, ...);
 //! - `# params: name=value, name=value` — analysis parameters (`as_of`, `dormant_days`, ...).
 
 use std::path::{Path, PathBuf};
@@ -96,6 +99,42 @@ fn fixture_lake(slt: &Path, text: &str) -> tempfile::TempDir {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let all = arrow::compute::concat_batches(&trailcheck::event::schema(), &batches).unwrap();
         trailcheck::lake::tables::write_parquet(&events_dir.join("fixture.parquet"), &all).unwrap();
+    }
+    if let Some(name) = header(text, "reviews") {
+        let path = slt.parent().unwrap().join(&name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut lines = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut row: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
+            let decision = row["decision"].clone();
+            for (k, v) in [
+                ("review_uid", serde_json::json!(format!("rv-{}", i + 1))),
+                ("format", serde_json::json!("trailcheck-review")),
+                ("identity_type", serde_json::json!("unknown")),
+                ("decision_raw", decision),
+                ("source_file", serde_json::json!(name)),
+                ("source_offset", serde_json::json!(0)),
+                ("source_line", serde_json::json!(i + 1)),
+                ("raw", serde_json::json!(line)),
+                ("ingest_run", serde_json::json!("fixture")),
+            ] {
+                row.entry(k).or_insert(v);
+            }
+            lines.push_str(&serde_json::Value::Object(row).to_string());
+            lines.push('\n');
+        }
+        let reader = arrow::json::ReaderBuilder::new(trailcheck::review::schema())
+            .build(lines.as_bytes())
+            .unwrap();
+        let batches: Vec<_> = reader
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let all = arrow::compute::concat_batches(&trailcheck::review::schema(), &batches).unwrap();
+        let dir = lake.path().join("reviews");
+        std::fs::create_dir_all(&dir).unwrap();
+        trailcheck::lake::tables::write_parquet(&dir.join("fixture.parquet"), &all).unwrap();
     }
     lake
 }

@@ -7,19 +7,6 @@ use std::process::Output;
 
 use crate::common::*;
 
-fn okta_lake() -> (tempfile::TempDir, u64) {
-    let d = tempfile::tempdir().unwrap();
-    let lake = d.path().join("lake");
-    let okta = sample_logs("okta");
-    let (summary, out) = ingest(&lake, &[okta.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let ingested = summary["providers"]["okta"]["ingested"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("providers.okta.ingested in {summary}"));
-    assert!(ingested > 0);
-    (d, ingested)
-}
-
 fn sql(dir: &Path, args: &[&str]) -> Output {
     bin()
         .arg("sql")
