@@ -403,6 +403,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     counts.join(", ")
                 }
             )?;
+            if let Some(c) = &analysis.changes {
+                writeln!(
+                    out,
+                    "since run {}: {} new, {} resolved, {} persisting",
+                    c.since_run, c.new, c.resolved, c.persisting
+                )?;
+            }
+            if !report.reviews.is_empty() {
+                writeln!(
+                    out,
+                    "\naccess reviews (latest per provider and tenant; reviewed of in scope):"
+                )?;
+                for r in &report.reviews {
+                    let n = |k: &str| r[k].as_u64().unwrap_or(0);
+                    writeln!(
+                        out,
+                        "  {:<18} {:<40} privileged people {}/{}, privileged machines {}/{}, active machines {}/{}",
+                        r["provider"].as_str().unwrap_or(""),
+                        r["tenant"].as_str().unwrap_or(""),
+                        n("privileged_humans_reviewed"),
+                        n("privileged_humans"),
+                        n("privileged_machines_reviewed"),
+                        n("privileged_machines"),
+                        n("machines_reviewed"),
+                        n("machines_in_scope"),
+                    )?;
+                }
+            }
             writeln!(out, "report: {}", report.out.join("index.html").display())?;
             writeln!(
                 out,

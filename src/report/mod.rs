@@ -35,6 +35,8 @@ pub struct ReportSummary {
     pub findings: usize,
     /// (provider, tenant, score) from the latest scorecard, if any.
     pub scores: Vec<(String, String, Option<f64>)>,
+    /// `review_coverage` rows: the latest access review per provider and tenant.
+    pub reviews: Vec<Value>,
 }
 
 /// Rows as JSON objects; an `evidence` text column is parsed.
@@ -241,6 +243,7 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportSummary> {
         files,
         findings: data.findings.len(),
         scores,
+        reviews: data.reviews,
     })
 }
 

@@ -326,3 +326,37 @@ fn diff_between_analyze_runs() {
         stderr(&out)
     );
 }
+
+/// Review activity in the audit logs themselves (Okta `certification.*`, Entra's
+/// "Access Reviews" service) is kept as events with category `governance`.
+#[test]
+fn review_activity_in_audit_logs_is_governance() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let okta = r#"{"uuid":"c1","published":"2026-09-05T10:00:00.000Z","eventType":"certification.campaign.item.decide","version":"0","severity":"INFO","displayMessage":"Decide on a campaign item","actor":{"id":"00u5v5","type":"User","alternateId":"bob@example.com","displayName":"Bob"},"outcome":{"result":"SUCCESS"},"target":[{"id":"icit1","type":"Campaign","displayName":"Q3"}]}"#;
+    let entra = r#"{"id":"a1","category":"Policy","correlationId":"c","result":"success","resultReason":"","activityDisplayName":"Deny decision","activityDateTime":"2026-09-05T18:09:04.1502113Z","loggedByService":"Access Reviews","operationType":"Update","initiatedBy":{"user":{"id":"u1","userPrincipalName":"mia@contoso.com"}},"targetResources":[{"id":"r1","displayName":"Q3 review","type":"Other","modifiedProperties":[]}],"additionalDetails":[]}"#;
+    let files = [
+        write(d.path(), "okta.json", okta.as_bytes()),
+        write(d.path(), "entra.json", entra.as_bytes()),
+    ];
+    let args: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+    let (summary, out) = ingest(&lake, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(total(&summary, "rejected"), 0, "{summary}");
+    let events = read_all(&lake.join("events"));
+    let mut got: Vec<(Option<String>, Option<String>)> = strings(&events, "event_type")
+        .into_iter()
+        .zip(strings(&events, "category"))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (Some("Deny decision".into()), Some("governance".into())),
+            (
+                Some("certification.campaign.item.decide".into()),
+                Some("governance".into())
+            ),
+        ]
+    );
+}
