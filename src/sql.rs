@@ -145,13 +145,13 @@ async fn meta_command(session: &Session, meta: &str) -> Result<Output> {
     let cmd = words.next().unwrap_or("");
     let sql = match (cmd, words.next()) {
         ("d" | "dt", None) => "SELECT table_name, table_type FROM information_schema.tables \
-             WHERE table_schema = 'lake' ORDER BY table_name"
+             WHERE table_schema = 'public' ORDER BY table_name"
             .to_string(),
         ("d", Some(name)) => {
             let name = name.trim_matches('"');
             format!(
                 "SELECT column_name, data_type, is_nullable FROM information_schema.columns \
-                 WHERE table_schema = 'lake' AND table_name = '{}' ORDER BY ordinal_position",
+                 WHERE table_schema = 'public' AND table_name = '{}' ORDER BY ordinal_position",
                 name.replace('\'', "''")
             )
         }

@@ -256,7 +256,7 @@ impl Session {
         }
         let config = SessionConfig::new()
             .with_information_schema(true)
-            .with_default_catalog_and_schema("trailcheck", "lake")
+            .with_default_catalog_and_schema("trailcheck", "public")
             .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
             .set_bool("datafusion.execution.parquet.enable_page_index", false);
         let mut ctx = SessionContext::new_with_config(config);

@@ -118,6 +118,17 @@ fn psql_reads_what_sql_reads_and_cannot_write() {
             "{table} not in \\dt:\n{listing}"
         );
     }
+    // BI tools list the tables of current_schema().
+    let out = psql(
+        &server,
+        None,
+        &[
+            "-tAc",
+            "SELECT count(*) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name IN ('events', 'findings')",
+        ],
+    );
+    assert_eq!(text(&out.stdout).trim(), "2", "{}", text(&out.stderr));
     let out = psql(&server, None, &["-c", "\\d events"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let described = text(&out.stdout);
