@@ -282,7 +282,9 @@ impl ReviewSink {
     pub fn open(reviews_dir: &Path) -> Result<ReviewSink> {
         let mut sink = ReviewSink::default();
         for file in crate::lake::parquet_files(reviews_dir) {
-            crate::lake::writer::read_uids(&file, "review_uid", &mut sink.seen)?;
+            crate::lake::writer::read_uids(&file, "review_uid", |u| {
+                sink.seen.insert(u.to_string());
+            })?;
         }
         Ok(sink)
     }
