@@ -68,6 +68,9 @@ pub enum Command {
     /// Serve the same tables over the PostgreSQL wire protocol (read-only), for psql,
     /// BI tools and notebooks.
     Serve(ServeArgs),
+    /// Write synthetic exports in each provider's native format (for benchmarks, demos
+    /// and tests), with planted dormant identities and credentials.
+    Generate(GenerateArgs),
 }
 
 /// Output formats of findings.
@@ -266,6 +269,25 @@ pub struct LakeArg {
     /// The lake folder.
     #[arg(long, default_value = "trailcheck-lake", env = "TRAILCHECK_LAKE")]
     pub lake: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Provider to generate (see `trailcheck providers`), or `all`.
+    #[arg(long)]
+    pub provider: String,
+    /// Events in total (split evenly between providers and tenants).
+    #[arg(long)]
+    pub events: u64,
+    /// Tenants (accounts, orgs) per provider.
+    #[arg(long, default_value_t = 1)]
+    pub tenants: u32,
+    /// Random seed: the same seed and options give byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -581,6 +603,31 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             for q in crate::session::rules() {
                 println!("{}", rule_doc(q));
             }
+            Ok(ExitStatus::Ok)
+        }
+        Command::Generate(a) => {
+            let started = std::time::Instant::now();
+            let s = crate::generate::generate(&crate::generate::GenerateOptions {
+                provider: a.provider.clone(),
+                events: a.events,
+                tenants: a.tenants,
+                seed: a.seed,
+                out: a.out.clone(),
+            })?;
+            eprintln!(
+                "generated {} events ({}) in {} files, {:.1} MB on disk ({:.1} MB JSON) in {}, {:.1} s",
+                s.events,
+                s.providers
+                    .iter()
+                    .map(|(p, n)| format!("{p} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                s.files,
+                s.bytes as f64 / 1e6,
+                s.json_bytes as f64 / 1e6,
+                a.out.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(ExitStatus::Ok)
         }
         Command::Providers => {

@@ -20,6 +20,7 @@ pub mod analyze;
 pub mod cli;
 pub mod error;
 pub mod event;
+pub mod generate;
 pub mod ingest;
 pub mod lake;
 pub mod providers;

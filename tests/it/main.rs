@@ -6,6 +6,7 @@ mod bad_input_google_github;
 mod common;
 mod conformance;
 mod conformance_google_github;
+mod generate;
 mod lake;
 mod mapping;
 mod mapping_google_github;

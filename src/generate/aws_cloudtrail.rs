@@ -1,0 +1,638 @@
+//! Synthetic AWS CloudTrail trail files: gzip `{"Records":[..]}` under
+//! `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`, named as CloudTrail names them,
+//! one or more files per account and day. Records have the full management-event shape
+//! (userIdentity with session context, TLS details, request and response elements),
+//! about 1.2 KB each.
+//!
+//! Cast per account: people on IAM Identity Center (SSO) console sessions; machine
+//! identities as IAM users with `AKIA` keys (`svc-deploy`, `svc-backup`,
+//! `svc-terraform`), workload roles (EC2 instance role, Lambda and ECS task roles) and
+//! AWS services assuming them. Planted: `svc-legacy-reporting` (IAM user with a key)
+//! acts daily on days 1-20 and never again (dormant machine identity); `svc-data-export`
+//! is created on day 9 with an access key that is never used (dormant credential);
+//! `AdministratorAccess` is attached to `svc-deploy` on day 30 (machine holding admin).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::{ArrayFile, BASE32, Container, Generator, Output, Plan, Planted, Rng, Step, at};
+use crate::error::Result;
+
+pub static GENERATOR: Generator = Generator {
+    name: "aws_cloudtrail",
+    generate,
+};
+
+const REGION: &str = "us-east-1";
+/// CloudTrail delivers a file every few minutes; a cap keeps big runs in many files.
+const MAX_PER_FILE: u64 = 20_000;
+const CONTAINER: Container = Container {
+    prefix: "{\"Records\":[",
+    separator: ",",
+    suffix: "]}",
+    gzip: true,
+};
+
+/// An IAM user with a long-term key.
+struct KeyUser {
+    name: &'static str,
+    key: String,
+    principal: String,
+    agent: &'static str,
+}
+
+/// A workload role and how its sessions are named.
+struct Role {
+    name: &'static str,
+    id: String,
+    /// `ec2` (instance profile), `lambda` or `ecs`.
+    via: &'static str,
+}
+
+/// A person on an SSO permission set.
+struct Person {
+    email: String,
+    role: String,
+    role_id: String,
+    admin: bool,
+}
+
+struct Cast {
+    account: String,
+    users: Vec<KeyUser>,
+    dormant: KeyUser,
+    export_key: String,
+    roles: Vec<Role>,
+    people: Vec<Person>,
+}
+
+#[derive(Clone)]
+enum Plant {
+    /// The dormant machine identity's daily call.
+    LegacyCall,
+    CreateExportUser,
+    CreateExportKey,
+    GrantAdminToDeploy,
+    AttachReadOnlyToRole,
+    CreatePolicyVersion,
+}
+
+fn cast(rng: &mut Rng, t: u32) -> Cast {
+    let account = format!("{:012}", 100_000_000_000 + rng.below(899_999_999_999));
+    let key_user = |rng: &mut Rng, name: &'static str, agent: &'static str| KeyUser {
+        name,
+        key: format!("AKIA{}", rng.chars(BASE32, 16)),
+        principal: format!("AIDA{}", rng.chars(BASE32, 17)),
+        agent,
+    };
+    let users = vec![
+        key_user(
+            rng,
+            "svc-deploy",
+            "aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.5.0-1024-azure md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython exec-env/GitHub-Actions cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.22 md/prompt#off command/cloudformation.deploy",
+        ),
+        key_user(
+            rng,
+            "svc-backup",
+            "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64 api/s3#1.58.2",
+        ),
+        key_user(
+            rng,
+            "svc-terraform",
+            "APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.62.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.30.3 ua/2.0 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64",
+        ),
+    ];
+    let dormant = key_user(
+        rng,
+        "svc-legacy-reporting",
+        "Boto3/1.26.90 md/Botocore#1.29.90 ua/2.0 os/linux#5.10.219-208.866.amzn2.x86_64 md/arch#x86_64 lang/python#3.9.16 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.29.90",
+    );
+    let export_key = format!("AKIA{}", rng.chars(BASE32, 16));
+    let role = |rng: &mut Rng, name: &'static str, via: &'static str| Role {
+        name,
+        id: format!("AROA{}", rng.chars(BASE32, 17)),
+        via,
+    };
+    let roles = vec![
+        role(rng, "ec2-app-role", "ec2"),
+        role(rng, "lambda-etl-role", "lambda"),
+        role(rng, "ecs-task-api", "ecs"),
+        role(rng, "eks-node-role", "ec2"),
+    ];
+    let org = super::org_name(t);
+    let people = super::PEOPLE[..8]
+        .iter()
+        .enumerate()
+        .map(|(i, (f, l))| {
+            let admin = i < 3;
+            let set = if admin {
+                "AdministratorAccess"
+            } else if i % 2 == 0 {
+                "PowerUserAccess"
+            } else {
+                "ReadOnlyAccess"
+            };
+            Person {
+                email: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
+                role: format!("AWSReservedSSO_{set}_{:016x}", rng.u64()),
+                role_id: format!("AROA{}", rng.chars(BASE32, 17)),
+                admin,
+            }
+        })
+        .collect();
+    Cast {
+        account,
+        users,
+        dormant,
+        export_key,
+        roles,
+        people,
+    }
+}
+
+fn planted() -> Vec<Planted<Plant>> {
+    let mut p: Vec<_> = (1..=20).map(|d| at(d, 2, 15, Plant::LegacyCall)).collect();
+    p.push(at(9, 14, 2, Plant::CreateExportUser));
+    p.push(at(9, 14, 4, Plant::CreateExportKey));
+    p.push(at(30, 10, 41, Plant::GrantAdminToDeploy));
+    p.push(at(50, 16, 5, Plant::AttachReadOnlyToRole));
+    p.push(at(60, 11, 30, Plant::CreatePolicyVersion));
+    p
+}
+
+fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
+    for t in 0..plan.tenants {
+        let mut rng = plan.rng(t);
+        let cast = cast(&mut rng, t);
+        let mut file: Option<ArrayFile> = None;
+        let mut buf = String::with_capacity(4096);
+        super::walk(
+            plan.tenant_events(t),
+            planted(),
+            &mut rng,
+            |rng, step| match step {
+                Step::Event { day, time, planted } => {
+                    if file.as_ref().is_some_and(|f| f.records() >= MAX_PER_FILE) {
+                        out.close(file.take().expect("open"))?;
+                    }
+                    if file.is_none() {
+                        file = Some(out.open(&file_path(&cast, day, time, rng), CONTAINER)?);
+                    }
+                    buf.clear();
+                    record(&mut buf, rng, &cast, time, planted);
+                    file.as_mut().expect("open").record(&buf)
+                }
+                Step::DayEnd(_) => match file.take() {
+                    Some(f) => out.close(f),
+                    None => Ok(()),
+                },
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn file_path(cast: &Cast, day: u32, time: i64, rng: &mut Rng) -> PathBuf {
+    let (y, m, d) = super::day_date(day);
+    let stamp = super::timestamp(time, false);
+    let hhmm = &stamp[11..16].replace(':', "");
+    PathBuf::from(format!(
+        "AWSLogs/{a}/CloudTrail/{REGION}/{y:04}/{m:02}/{d:02}/{a}_CloudTrail_{REGION}_{y:04}{m:02}{d:02}T{hhmm}Z_{s}.json.gz",
+        a = cast.account,
+        s = rng.chars(super::ALNUM, 16),
+    ))
+}
+
+/// The parts of one record that vary.
+struct Call<'a> {
+    identity: String,
+    source: &'a str,
+    name: &'a str,
+    ip: String,
+    agent: &'a str,
+    request: String,
+    response: String,
+    error: Option<(&'a str, String)>,
+    read_only: bool,
+}
+
+fn user_identity(cast: &Cast, u: &KeyUser) -> String {
+    format!(
+        r#"{{"type":"IAMUser","principalId":"{p}","arn":"arn:aws:iam::{a}:user/{n}","accountId":"{a}","accessKeyId":"{k}","userName":"{n}"}}"#,
+        p = u.principal,
+        a = cast.account,
+        n = u.name,
+        k = u.key
+    )
+}
+
+fn role_identity(rng: &mut Rng, cast: &Cast, r: &Role, time: &str) -> String {
+    let session = match r.via {
+        "ec2" => format!("i-0{:016x}", rng.u64()),
+        "lambda" => "etl-nightly-loader".to_string(),
+        _ => format!(
+            "{:032x}",
+            u128::from(rng.u64()) << 64 | u128::from(rng.u64())
+        ),
+    };
+    let delivery = if r.via == "ec2" {
+        r#","ec2RoleDelivery":"2.0""#
+    } else {
+        ""
+    };
+    format!(
+        r#"{{"type":"AssumedRole","principalId":"{id}:{session}","arn":"arn:aws:sts::{a}:assumed-role/{n}/{session}","accountId":"{a}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{a}:role/{n}","accountId":"{a}","userName":"{n}"}},"attributes":{{"creationDate":"{time}","mfaAuthenticated":"false"}}{delivery}}}}}"#,
+        id = r.id,
+        a = cast.account,
+        n = r.name,
+        key = rng.chars(BASE32, 16),
+    )
+}
+
+fn person_identity(rng: &mut Rng, cast: &Cast, p: &Person, time: &str) -> String {
+    format!(
+        r#"{{"type":"AssumedRole","principalId":"{id}:{e}","arn":"arn:aws:sts::{a}:assumed-role/{r}/{e}","accountId":"{a}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/{r}","accountId":"{a}","userName":"{r}"}},"attributes":{{"creationDate":"{time}","mfaAuthenticated":"false"}}}},"sessionCredentialFromConsole":"true"}}"#,
+        id = p.role_id,
+        e = p.email,
+        a = cast.account,
+        r = p.role,
+        key = rng.chars(BASE32, 16),
+    )
+}
+
+/// Read-only calls machines make, with their service and request parameters.
+const READS: &[(&str, &str)] = &[
+    ("ec2", "DescribeInstances"),
+    ("s3", "ListBuckets"),
+    ("s3", "GetBucketLocation"),
+    ("sts", "GetCallerIdentity"),
+    ("logs", "DescribeLogGroups"),
+    ("kms", "Decrypt"),
+    ("kms", "GenerateDataKey"),
+    ("secretsmanager", "GetSecretValue"),
+    ("ssm", "GetParameter"),
+    ("dynamodb", "DescribeTable"),
+    ("cloudformation", "DescribeStacks"),
+    ("iam", "ListRoles"),
+];
+
+fn read_request(rng: &mut Rng, cast: &Cast, name: &str) -> String {
+    let a = &cast.account;
+    match name {
+        "DescribeInstances" => format!(
+            r#"{{"instancesSet":{{"items":[{{"instanceId":"i-0{:016x}"}}]}},"filterSet":{{"items":[{{"name":"tag:Environment","valueSet":{{"items":[{{"value":"production"}}]}}}}]}}}}"#,
+            rng.u64()
+        ),
+        "GetBucketLocation" => format!(
+            r#"{{"bucketName":"{a}-data-{}","Host":"{a}-data-{}.s3.amazonaws.com","location":""}}"#,
+            rng.below(12),
+            rng.below(12)
+        ),
+        "DescribeLogGroups" => r#"{"logGroupNamePrefix":"/aws/lambda/","limit":50}"#.to_string(),
+        "Decrypt" => format!(
+            r#"{{"encryptionAlgorithm":"SYMMETRIC_DEFAULT","encryptionContext":{{"aws:lambda:FunctionArn":"arn:aws:lambda:{REGION}:{a}:function:etl-nightly-loader"}}}}"#
+        ),
+        "GenerateDataKey" => format!(
+            r#"{{"keyId":"arn:aws:kms:{REGION}:{a}:key/{}","keySpec":"AES_256","encryptionContext":{{"aws:s3:arn":"arn:aws:s3:::{a}-data-{}/exports/part-{:05}.parquet"}}}}"#,
+            rng.uuid(),
+            rng.below(12),
+            rng.below(100_000)
+        ),
+        "GetSecretValue" => format!(
+            r#"{{"secretId":"arn:aws:secretsmanager:{REGION}:{a}:secret:prod/db/app-{}"}}"#,
+            rng.chars(super::ALNUM, 6)
+        ),
+        "GetParameter" => format!(
+            r#"{{"name":"/prod/app/feature-flags/{}","withDecryption":true}}"#,
+            rng.below(40)
+        ),
+        "DescribeTable" => format!(r#"{{"tableName":"orders-{}"}}"#, rng.below(6)),
+        "DescribeStacks" => format!(
+            r#"{{"stackName":"arn:aws:cloudformation:{REGION}:{a}:stack/app-{}/{}"}}"#,
+            rng.below(9),
+            rng.uuid()
+        ),
+        "ListRoles" => r#"{"maxItems":100,"pathPrefix":"/"}"#.to_string(),
+        _ => "null".to_string(),
+    }
+}
+
+fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Option<&Plant>) {
+    let time = super::timestamp(micros, false);
+    let a = cast.account.clone();
+    let admin = &cast.people[rng.below(3) as usize];
+    let call = match planted {
+        Some(Plant::LegacyCall) => Call {
+            identity: user_identity(cast, &cast.dormant),
+            source: "s3",
+            name: "ListBuckets",
+            ip: "203.0.113.77".into(),
+            agent: cast.dormant.agent,
+            request: format!(r#"{{"Host":"s3.{REGION}.amazonaws.com"}}"#),
+            response: "null".into(),
+            error: None,
+            read_only: true,
+        },
+        Some(Plant::CreateExportUser) => Call {
+            identity: person_identity(rng, cast, admin, &time),
+            source: "iam",
+            name: "CreateUser",
+            ip: rng.ip(),
+            agent: "AWS Internal",
+            request: r#"{"userName":"svc-data-export","tags":[{"key":"owner","value":"data-platform"}]}"#.into(),
+            response: format!(
+                r#"{{"user":{{"path":"/","userName":"svc-data-export","userId":"AIDA{}","arn":"arn:aws:iam::{a}:user/svc-data-export","createDate":"{}"}}}}"#,
+                rng.chars(BASE32, 17),
+                super::timestamp(micros, false).replace('T', " ").replace('Z', "")
+            ),
+            error: None,
+            read_only: false,
+        },
+        Some(Plant::CreateExportKey) => Call {
+            identity: person_identity(rng, cast, admin, &time),
+            source: "iam",
+            name: "CreateAccessKey",
+            ip: rng.ip(),
+            agent: "AWS Internal",
+            request: r#"{"userName":"svc-data-export"}"#.into(),
+            response: format!(
+                r#"{{"accessKey":{{"userName":"svc-data-export","accessKeyId":"{}","status":"Active","createDate":"{}"}}}}"#,
+                cast.export_key,
+                time
+            ),
+            error: None,
+            read_only: false,
+        },
+        Some(Plant::GrantAdminToDeploy) => Call {
+            identity: person_identity(rng, cast, admin, &time),
+            source: "iam",
+            name: "AttachUserPolicy",
+            ip: rng.ip(),
+            agent: "AWS Internal",
+            request: r#"{"userName":"svc-deploy","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#.into(),
+            response: "null".into(),
+            error: None,
+            read_only: false,
+        },
+        Some(Plant::AttachReadOnlyToRole) => Call {
+            identity: person_identity(rng, cast, admin, &time),
+            source: "iam",
+            name: "AttachRolePolicy",
+            ip: rng.ip(),
+            agent: "AWS Internal",
+            request: r#"{"roleName":"ecs-task-api","policyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}"#.into(),
+            response: "null".into(),
+            error: None,
+            read_only: false,
+        },
+        Some(Plant::CreatePolicyVersion) => policy_change(rng, cast, admin, &time, 1),
+        None => background(rng, cast, &time),
+    };
+    let source = format!("{}.amazonaws.com", call.source);
+    let _ = write!(
+        buf,
+        r#"{{"eventVersion":"1.09","userIdentity":{},"eventTime":"{time}","eventSource":"{source}","eventName":"{}","awsRegion":"{REGION}","sourceIPAddress":"{}","userAgent":"{}","#,
+        call.identity, call.name, call.ip, call.agent
+    );
+    if let Some((code, message)) = &call.error {
+        let _ = write!(buf, r#""errorCode":"{code}","errorMessage":"{message}","#);
+    }
+    let _ = write!(
+        buf,
+        r#""requestParameters":{},"responseElements":{},"requestID":"{}","eventID":"{}","readOnly":{},"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"{a}","eventCategory":"Management","tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{}"}}}}"#,
+        call.request,
+        call.response,
+        rng.uuid(),
+        rng.uuid(),
+        call.read_only,
+        if call.source == "iam" || call.source == "sts" {
+            source.clone()
+        } else {
+            format!("{}.{REGION}.amazonaws.com", call.source)
+        }
+    );
+}
+
+fn policy_change<'a>(rng: &mut Rng, cast: &Cast, p: &Person, time: &str, which: u64) -> Call<'a> {
+    let a = &cast.account;
+    let (source, name, request) = match which % 4 {
+        0 => (
+            "iam",
+            "PutRolePolicy",
+            format!(
+                r#"{{"roleName":"lambda-etl-role","policyName":"etl-s3-access","policyDocument":"{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::{a}-data-{}/*\"}}]}}"}}"#,
+                rng.below(12)
+            ),
+        ),
+        1 => (
+            "iam",
+            "CreatePolicyVersion",
+            format!(
+                r#"{{"policyArn":"arn:aws:iam::{a}:policy/app-deploy","policyDocument":"{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":[\"cloudformation:*\",\"ecs:UpdateService\"],\"Resource\":\"*\"}}]}}","setAsDefault":true}}"#
+            ),
+        ),
+        2 => (
+            "s3",
+            "PutBucketPolicy",
+            format!(
+                r#"{{"bucketName":"{a}-data-{b}","bucketPolicy":{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::{a}-data-{b}","arn:aws:s3:::{a}-data-{b}/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}},"Host":"{a}-data-{b}.s3.amazonaws.com","policy":""}}"#,
+                b = rng.below(12)
+            ),
+        ),
+        _ => (
+            "iam",
+            "UpdateAssumeRolePolicy",
+            r#"{"roleName":"ecs-task-api","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"}"#.to_string(),
+        ),
+    };
+    Call {
+        identity: person_identity(rng, cast, p, time),
+        source,
+        name,
+        ip: rng.ip(),
+        agent: "AWS Internal",
+        request,
+        response: "null".into(),
+        error: None,
+        read_only: false,
+    }
+}
+
+fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
+    // machine user read, role read, service assume, person read, console login,
+    // denied, policy change, user assumes role
+    const WEIGHTS: &[u32] = &[30, 30, 8, 15, 3, 3, 1, 5];
+    match rng.weighted(WEIGHTS) {
+        k @ (0 | 5) => {
+            let denied = k == 5;
+            let u = rng.pick(&cast.users);
+            let (source, name) = *rng.pick(READS);
+            Call {
+                identity: user_identity(cast, u),
+                source,
+                name,
+                ip: rng.ip(),
+                agent: u.agent,
+                request: read_request(rng, cast, name),
+                response: "null".into(),
+                error: denied.then(|| {
+                    (
+                        "AccessDenied",
+                        format!(
+                            "User: arn:aws:iam::{}:user/{} is not authorized to perform: {}:{} because no identity-based policy allows the action",
+                            cast.account, u.name, source, name
+                        ),
+                    )
+                }),
+                read_only: true,
+            }
+        }
+        1 => {
+            let r = rng.pick(&cast.roles);
+            let (source, name) = *rng.pick(READS);
+            let agent = match r.via {
+                "lambda" => {
+                    "Boto3/1.34.144 md/Botocore#1.34.144 ua/2.0 os/linux#5.10.223-233.873.amzn2.x86_64 md/arch#x86_64 lang/python#3.12.4 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 cfg/retry-mode#legacy Botocore/1.34.144"
+                }
+                "ecs" => {
+                    "aws-sdk-java/2.26.25 Linux/5.10.220-209.869.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/21.0.4+7-LTS Java/21.0.4 vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/standard"
+                }
+                _ => {
+                    "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.173.0"
+                }
+            };
+            Call {
+                identity: role_identity(rng, cast, r, time),
+                source,
+                name,
+                ip: format!(
+                    "10.{}.{}.{}",
+                    rng.below(4),
+                    rng.below(256),
+                    1 + rng.below(254)
+                ),
+                agent,
+                request: read_request(rng, cast, name),
+                response: "null".into(),
+                error: None,
+                read_only: true,
+            }
+        }
+        2 => {
+            let r = rng.pick(&cast.roles);
+            let service = match r.via {
+                "lambda" => "lambda.amazonaws.com",
+                "ecs" => "ecs-tasks.amazonaws.com",
+                _ => "ec2.amazonaws.com",
+            };
+            Call {
+                identity: format!(r#"{{"type":"AWSService","invokedBy":"{service}"}}"#),
+                source: "sts",
+                name: "AssumeRole",
+                ip: service.to_string(),
+                agent: service_agent(service),
+                request: format!(
+                    r#"{{"roleArn":"arn:aws:iam::{}:role/{}","roleSessionName":"{}","durationSeconds":3600}}"#,
+                    cast.account,
+                    r.name,
+                    rng.chars(super::ALNUM, 12)
+                ),
+                response: format!(
+                    r#"{{"credentials":{{"accessKeyId":"ASIA{}","sessionToken":"IQoJb3JpZ2luX2VjE{}","expiration":"{}"}},"assumedRoleUser":{{"assumedRoleId":"{}:{}","arn":"arn:aws:sts::{}:assumed-role/{}/{}"}}}}"#,
+                    rng.chars(BASE32, 16),
+                    rng.chars(super::ALNUM, 48),
+                    later(time),
+                    r.id,
+                    r.name,
+                    cast.account,
+                    r.name,
+                    r.name
+                ),
+                error: None,
+                read_only: true,
+            }
+        }
+        3 => {
+            let p = rng.pick(&cast.people);
+            let (source, name) = *rng.pick(READS);
+            Call {
+                identity: person_identity(rng, cast, p, time),
+                source,
+                name,
+                ip: rng.ip(),
+                agent: "AWS Internal",
+                request: read_request(rng, cast, name),
+                response: "null".into(),
+                error: None,
+                read_only: true,
+            }
+        }
+        4 => {
+            let p = rng.pick(&cast.people);
+            Call {
+                identity: person_identity(rng, cast, p, time),
+                source: "signin",
+                name: "ConsoleLogin",
+                ip: rng.ip(),
+                agent: *rng.pick(super::BROWSER_AGENTS),
+                request: "null".into(),
+                response: r#"{"ConsoleLogin":"Success"}"#.into(),
+                error: None,
+                read_only: false,
+            }
+        }
+        6 => {
+            let admins: Vec<&Person> = cast.people.iter().filter(|p| p.admin).collect();
+            let p = admins[rng.below(admins.len() as u64) as usize];
+            let which = rng.below(4);
+            policy_change(rng, cast, p, time, which)
+        }
+        _ => {
+            let u = rng.pick(&cast.users);
+            let r = rng.pick(&cast.roles);
+            Call {
+                identity: user_identity(cast, u),
+                source: "sts",
+                name: "AssumeRole",
+                ip: rng.ip(),
+                agent: u.agent,
+                request: format!(
+                    r#"{{"roleArn":"arn:aws:iam::{}:role/{}","roleSessionName":"{}-{}","durationSeconds":3600}}"#,
+                    cast.account,
+                    r.name,
+                    u.name,
+                    rng.below(1_000_000)
+                ),
+                response: format!(
+                    r#"{{"credentials":{{"accessKeyId":"ASIA{}","sessionToken":"IQoJb3JpZ2luX2VjE{}","expiration":"{}"}},"assumedRoleUser":{{"assumedRoleId":"{}:{}","arn":"arn:aws:sts::{}:assumed-role/{}/{}"}}}}"#,
+                    rng.chars(BASE32, 16),
+                    rng.chars(super::ALNUM, 48),
+                    later(time),
+                    r.id,
+                    u.name,
+                    cast.account,
+                    r.name,
+                    u.name
+                ),
+                error: None,
+                read_only: true,
+            }
+        }
+    }
+}
+
+fn service_agent(service: &str) -> &'static str {
+    match service {
+        "lambda.amazonaws.com" => "lambda.amazonaws.com",
+        "ecs-tasks.amazonaws.com" => "ecs-tasks.amazonaws.com",
+        _ => "ec2.amazonaws.com",
+    }
+}
+
+/// The time one hour after `time` (`YYYY-MM-DDTHH:MM:SSZ`), as STS writes expirations
+/// (`Oct 31, 2026, 1:02:03 PM` in real records; RFC 3339 here so it parses everywhere).
+fn later(time: &str) -> String {
+    crate::time::parse_str(time)
+        .map(|p| super::timestamp(p.micros + 3_600_000_000, false))
+        .unwrap_or_else(|_| time.to_string())
+}
