@@ -317,6 +317,27 @@ fn read_request(rng: &mut Rng, cast: &Cast, name: &str) -> String {
     }
 }
 
+/// A planted IAM change made by an administrator from the console.
+fn admin_iam_call<'a>(
+    identity: String,
+    name: &'a str,
+    request: String,
+    response: String,
+    ip: String,
+) -> Call<'a> {
+    Call {
+        identity,
+        source: "iam",
+        name,
+        ip,
+        agent: "AWS Internal",
+        request,
+        response,
+        error: None,
+        read_only: false,
+    }
+}
+
 fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Option<&Plant>) {
     let time = super::timestamp(micros, false);
     let a = cast.account.clone();
@@ -333,58 +354,41 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             error: None,
             read_only: true,
         },
-        Some(Plant::CreateExportUser) => Call {
-            identity: person_identity(rng, cast, admin, &time),
-            source: "iam",
-            name: "CreateUser",
-            ip: rng.ip(),
-            agent: "AWS Internal",
-            request: r#"{"userName":"svc-data-export","tags":[{"key":"owner","value":"data-platform"}]}"#.into(),
-            response: format!(
+        Some(Plant::CreateExportUser) => admin_iam_call(
+            person_identity(rng, cast, admin, &time),
+            "CreateUser",
+            r#"{"userName":"svc-data-export","tags":[{"key":"owner","value":"data-platform"}]}"#.into(),
+            format!(
                 r#"{{"user":{{"path":"/","userName":"svc-data-export","userId":"AIDA{}","arn":"arn:aws:iam::{a}:user/svc-data-export","createDate":"{}"}}}}"#,
                 rng.chars(BASE32, 17),
                 super::timestamp(micros, false).replace('T', " ").replace('Z', "")
             ),
-            error: None,
-            read_only: false,
-        },
-        Some(Plant::CreateExportKey) => Call {
-            identity: person_identity(rng, cast, admin, &time),
-            source: "iam",
-            name: "CreateAccessKey",
-            ip: rng.ip(),
-            agent: "AWS Internal",
-            request: r#"{"userName":"svc-data-export"}"#.into(),
-            response: format!(
+            rng.ip(),
+        ),
+        Some(Plant::CreateExportKey) => admin_iam_call(
+            person_identity(rng, cast, admin, &time),
+            "CreateAccessKey",
+            r#"{"userName":"svc-data-export"}"#.into(),
+            format!(
                 r#"{{"accessKey":{{"userName":"svc-data-export","accessKeyId":"{}","status":"Active","createDate":"{}"}}}}"#,
-                cast.export_key,
-                time
+                cast.export_key, time
             ),
-            error: None,
-            read_only: false,
-        },
-        Some(Plant::GrantAdminToDeploy) => Call {
-            identity: person_identity(rng, cast, admin, &time),
-            source: "iam",
-            name: "AttachUserPolicy",
-            ip: rng.ip(),
-            agent: "AWS Internal",
-            request: r#"{"userName":"svc-deploy","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#.into(),
-            response: "null".into(),
-            error: None,
-            read_only: false,
-        },
-        Some(Plant::AttachReadOnlyToRole) => Call {
-            identity: person_identity(rng, cast, admin, &time),
-            source: "iam",
-            name: "AttachRolePolicy",
-            ip: rng.ip(),
-            agent: "AWS Internal",
-            request: r#"{"roleName":"ecs-task-api","policyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}"#.into(),
-            response: "null".into(),
-            error: None,
-            read_only: false,
-        },
+            rng.ip(),
+        ),
+        Some(Plant::GrantAdminToDeploy) => admin_iam_call(
+            person_identity(rng, cast, admin, &time),
+            "AttachUserPolicy",
+            r#"{"userName":"svc-deploy","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#.into(),
+            "null".into(),
+            rng.ip(),
+        ),
+        Some(Plant::AttachReadOnlyToRole) => admin_iam_call(
+            person_identity(rng, cast, admin, &time),
+            "AttachRolePolicy",
+            r#"{"roleName":"ecs-task-api","policyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}"#.into(),
+            "null".into(),
+            rng.ip(),
+        ),
         Some(Plant::CreatePolicyVersion) => policy_change(rng, cast, admin, &time, 1),
         None => background(rng, cast, &time),
     };
