@@ -136,39 +136,36 @@ async fn changes_since_previous(
     session: &Session,
     findings: &[RecordBatch],
 ) -> Result<Option<Changes>> {
+    // The latest analyze run, with its findings (one row with a NULL uid if it had none).
     let previous = session
         .query(
-            "SELECT f.run_id, f.finding_uid FROM findings f \
-             JOIN (SELECT run_id FROM runs WHERE kind = 'analyze' \
-                   ORDER BY started_at DESC, run_id DESC LIMIT 1) r ON f.run_id = r.run_id",
+            "SELECT r.run_id, f.finding_uid \
+             FROM (SELECT run_id FROM runs WHERE kind = 'analyze' \
+                   ORDER BY started_at DESC, run_id DESC LIMIT 1) r \
+             LEFT JOIN findings f ON f.run_id = r.run_id",
         )
         .await?;
-    let last_run = session
-        .query(
-            "SELECT run_id FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC, run_id DESC LIMIT 1",
-        )
-        .await?;
-    let Some(since_run) = last_run
+    let Some(since_run) = previous
         .iter()
         .find(|b| b.num_rows() > 0)
         .map(|b| b.column(0).as_string::<i32>().value(0).to_string())
     else {
         return Ok(None);
     };
-    let uids = |batches: &[RecordBatch], col: &str| -> HashSet<String> {
+    let uids = |batches: &[RecordBatch]| -> HashSet<String> {
         batches
             .iter()
             .flat_map(|b| {
                 let c = b
-                    .column_by_name(col)
+                    .column_by_name("finding_uid")
                     .expect("finding_uid")
                     .as_string::<i32>();
-                (0..c.len()).map(move |i| c.value(i).to_string())
+                c.iter().flatten().map(str::to_string).collect::<Vec<_>>()
             })
             .collect()
     };
-    let before = uids(&previous, "finding_uid");
-    let now = uids(findings, "finding_uid");
+    let before = uids(&previous);
+    let now = uids(findings);
     Ok(Some(Changes {
         since_run,
         new: now.difference(&before).count(),

@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{ArrayFile, BASE32, Container, Generator, Output, Plan, Planted, Rng, Step, at};
+use super::{BASE32, Container, Generator, Output, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub static GENERATOR: Generator = Generator {
@@ -164,29 +164,14 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
     for t in 0..plan.tenants {
         let mut rng = plan.rng(t);
         let cast = cast(&mut rng, t);
-        let mut file: Option<ArrayFile> = None;
-        let mut buf = String::with_capacity(4096);
-        super::walk(
+        out.write_tenant(
             plan.tenant_events(t),
             planted(),
             &mut rng,
-            |rng, step| match step {
-                Step::Event { day, time, planted } => {
-                    if file.as_ref().is_some_and(|f| f.records() >= MAX_PER_FILE) {
-                        out.close(file.take().expect("open"))?;
-                    }
-                    if file.is_none() {
-                        file = Some(out.open(&file_path(&cast, day, time, rng), CONTAINER)?);
-                    }
-                    buf.clear();
-                    record(&mut buf, rng, &cast, time, planted);
-                    file.as_mut().expect("open").record(&buf)
-                }
-                Step::DayEnd(_) => match file.take() {
-                    Some(f) => out.close(f),
-                    None => Ok(()),
-                },
-            },
+            CONTAINER,
+            MAX_PER_FILE,
+            |rng, day, time, _part| file_path(&cast, day, time, rng),
+            |buf, rng, time, planted| record(buf, rng, &cast, time, planted),
         )?;
     }
     Ok(())

@@ -184,6 +184,46 @@ impl Output {
         Ok(f)
     }
 
+    /// Write one tenant's events ([`walk`]) into container files of at most
+    /// `max_per_file` records, each closed at its day's end. `path(rng, day, time, part)`
+    /// names a new file (`part` counts from 1 within a day); `record` formats one event.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_tenant<K>(
+        &mut self,
+        events: u64,
+        planted: Vec<Planted<K>>,
+        rng: &mut Rng,
+        container: Container,
+        max_per_file: u64,
+        mut path: impl FnMut(&mut Rng, u32, i64, u32) -> PathBuf,
+        mut record: impl FnMut(&mut String, &mut Rng, i64, Option<&K>),
+    ) -> Result<()> {
+        let mut file: Option<ArrayFile> = None;
+        let mut part = 0;
+        let mut buf = String::with_capacity(4096);
+        walk(events, planted, rng, |rng, step| match step {
+            Step::Event { day, time, planted } => {
+                if file.as_ref().is_some_and(|f| f.records() >= max_per_file) {
+                    self.close(file.take().expect("open"))?;
+                }
+                if file.is_none() {
+                    part += 1;
+                    file = Some(self.open(&path(rng, day, time, part), container)?);
+                }
+                buf.clear();
+                record(&mut buf, rng, time, planted);
+                file.as_mut().expect("open").record(&buf)
+            }
+            Step::DayEnd(_) => {
+                part = 0;
+                match file.take() {
+                    Some(f) => self.close(f),
+                    None => Ok(()),
+                }
+            }
+        })
+    }
+
     /// Close a container file and count it.
     pub fn close(&mut self, mut f: ArrayFile) -> Result<()> {
         f.put(f.container.suffix.as_bytes())?;

@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{ALNUM, ArrayFile, Container, Generator, Output, Plan, Planted, Rng, Step, at};
+use super::{ALNUM, Container, Generator, Output, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub static GENERATOR: Generator = Generator {
@@ -191,44 +191,25 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
     for t in 0..plan.tenants {
         let mut rng = plan.rng(t);
         let cast = cast(&mut rng, t);
-        let mut file: Option<ArrayFile> = None;
-        let mut part = 0;
-        let mut buf = String::with_capacity(4096);
-        super::walk(
+        out.write_tenant(
             plan.tenant_events(t),
             planted(),
             &mut rng,
-            |rng, step| match step {
-                Step::Event { day, time, planted } => {
-                    if file.as_ref().is_some_and(|f| f.records() >= MAX_PER_FILE) {
-                        out.close(file.take().expect("open"))?;
-                    }
-                    if file.is_none() {
-                        part += 1;
-                        let (y, m, d) = super::day_date(day);
-                        let suffix = if part > 1 {
-                            format!("-{part:04}")
-                        } else {
-                            String::new()
-                        };
-                        let rel = PathBuf::from(format!(
-                            "tenant={}/system-log-{y:04}-{m:02}-{d:02}{suffix}.json",
-                            cast.domain
-                        ));
-                        file = Some(out.open(&rel, CONTAINER)?);
-                    }
-                    buf.clear();
-                    event(&mut buf, rng, &cast, time, planted);
-                    file.as_mut().expect("open").record(&buf)
-                }
-                Step::DayEnd(_) => {
-                    part = 0;
-                    match file.take() {
-                        Some(f) => out.close(f),
-                        None => Ok(()),
-                    }
-                }
+            CONTAINER,
+            MAX_PER_FILE,
+            |_rng, day, _time, part| {
+                let (y, m, d) = super::day_date(day);
+                let suffix = if part > 1 {
+                    format!("-{part:04}")
+                } else {
+                    String::new()
+                };
+                PathBuf::from(format!(
+                    "tenant={}/system-log-{y:04}-{m:02}-{d:02}{suffix}.json",
+                    cast.domain
+                ))
             },
+            |buf, rng, time, planted| event(buf, rng, &cast, time, planted),
         )?;
     }
     Ok(())
