@@ -3,6 +3,12 @@
 
 use std::process::ExitCode;
 
+/// Ingest parses millions of small JSON objects on several threads; mimalloc's
+/// thread-local free lists make that allocation churn about half as costly as glibc's
+/// (measured in the issue 7 note) and return memory to the OS sooner.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     trailcheck::cli::main()
 }

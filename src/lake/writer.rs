@@ -17,7 +17,7 @@ use arrow::datatypes::TimestampMicrosecondType;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
@@ -35,6 +35,15 @@ pub fn properties() -> WriterProperties {
         .set_column_dictionary_enabled(ColumnPath::from("raw"), false)
         .set_column_dictionary_enabled(ColumnPath::from("event_uid"), false)
         .set_column_statistics_enabled(ColumnPath::from("time"), EnabledStatistics::Page)
+        // Times and offsets rise within a partition: deltas pack them in a few bits
+        // where a dictionary or plain values would not (a third of their size).
+        .set_column_dictionary_enabled(ColumnPath::from("time"), false)
+        .set_column_encoding(ColumnPath::from("time"), Encoding::DELTA_BINARY_PACKED)
+        .set_column_dictionary_enabled(ColumnPath::from("source_offset"), false)
+        .set_column_encoding(
+            ColumnPath::from("source_offset"),
+            Encoding::DELTA_BINARY_PACKED,
+        )
         .build()
 }
 
@@ -87,8 +96,8 @@ impl EventWriter {
             files: Vec::new(),
             seq: 0,
             tick: 0,
-            budget: 64 << 20,
-            max_open: 256,
+            budget: 24 << 20,
+            max_open: 32,
             max_seen: 1_500_000,
             seen_total: 0,
         }
@@ -98,10 +107,21 @@ impl EventWriter {
     /// provider.
     pub fn write(&mut self, batches: &[RecordBatch]) -> Result<BTreeMap<String, Written>> {
         let mut out: BTreeMap<String, Written> = BTreeMap::new();
-        if batches.iter().all(|b| b.num_rows() == 0) {
-            return Ok(out);
+        for batch in batches.iter().filter(|b| b.num_rows() > 0) {
+            self.write_batch(batch, &mut out)?;
         }
-        let batch = &arrow::compute::concat_batches(&batches[0].schema(), batches)?;
+        self.bound_memory()?;
+        Ok(out)
+    }
+
+    /// One batch: rows grouped by partition, new rows written. A batch whose rows all
+    /// belong to one partition and are all new (the usual case for time-ordered
+    /// exports) is handed to the Parquet writer as it is, without copying.
+    fn write_batch(
+        &mut self,
+        batch: &RecordBatch,
+        out: &mut BTreeMap<String, Written>,
+    ) -> Result<()> {
         let col = |name: &str| batch.column_by_name(name).expect("events column");
         let provider = col("provider").as_string::<i32>();
         let tenant = col("tenant").as_string::<i32>();
@@ -138,13 +158,19 @@ impl EventWriter {
             if keep.is_empty() {
                 continue;
             }
-            let idx = UInt32Array::from(keep);
-            let cols = batch
-                .columns()
-                .iter()
-                .map(|c| arrow::compute::take(c.as_ref(), &idx, None))
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            let sub = RecordBatch::try_new(batch.schema(), cols)?;
+            let taken;
+            let sub = if keep.len() == batch.num_rows() {
+                batch
+            } else {
+                let idx = UInt32Array::from(keep);
+                let cols = batch
+                    .columns()
+                    .iter()
+                    .map(|c| arrow::compute::take(c.as_ref(), &idx, None))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                taken = RecordBatch::try_new(batch.schema(), cols)?;
+                &taken
+            };
             if part.writer.is_none() {
                 self.seq += 1;
                 let final_path = part
@@ -164,13 +190,12 @@ impl EventWriter {
                 part.writer = Some((w, tmp));
             }
             let (w, path) = part.writer.as_mut().expect("writer");
-            w.write(&sub).map_err(|e| Error::Parquet {
+            w.write(sub).map_err(|e| Error::Parquet {
                 path: path.clone(),
                 source: e,
             })?;
         }
-        self.bound_memory()?;
-        Ok(out)
+        Ok(())
     }
 
     /// Close the least recently used partition: its file is finished and its uid set
