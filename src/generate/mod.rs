@@ -5,15 +5,32 @@
 //! evidence window ([`WINDOW_DAYS`] days ending [`END_DATE`], so output does not depend
 //! on the clock), how `--events` is spread over tenants and days ([`Schedule`]), the
 //! seeded random helpers ([`Rng`]), and the streaming file writer ([`ArrayFile`]) that
-//! writes one JSON container (`[..]`, `{"Records":[..]}`, `{"value":[..]}`) as events
-//! are produced, gzipped or not. Memory does not grow with `--events`: each event is
-//! formatted into one reused buffer and written out at once.
+//! writes one container (`[..]`, `{"Records":[..]}`, `{"items":[..]}`, or JSON Lines) as
+//! events are produced, gzipped or not. [`Output::write_tenant`] writes one series of
+//! files rolled by day; [`Output::write_streams`] writes several side by side (one per
+//! log category, log type or application) rolled by day or hour, as diagnostic settings
+//! and log sinks lay them out. Memory does not grow with `--events`: each event is
+//! formatted into one reused buffer and written out at once, with one file open per
+//! stream.
 //!
 //! Each provider is one file here that knows its native shapes and its planted cast
 //! (a machine identity that stops acting early, a credential created and never used,
-//! admin grants, policy changes); all are listed once in [`GENERATORS`].
+//! admin grants, policy changes); all are listed once in [`GENERATORS`]:
+//!
+//! | provider | container |
+//! |---|---|
+//! | `aws_cloudtrail` | gzip `{"Records":[..]}` trail files per account and day |
+//! | `okta` | System Log JSON arrays per org and day |
+//! | `entra` | diagnostic-settings storage archive: JSON Lines `PT1H.json` per category and hour |
+//! | `google_workspace` | Reports API `{"kind":"admin#reports#activities","items":[..]}` pages per application and day |
+//! | `gcp_audit` | Cloud Storage log sink: JSON Lines shards per audit log and hour |
+//! | `github` | audit-log streaming: gzip JSON Lines objects per hour |
 
 pub mod aws_cloudtrail;
+pub mod entra;
+pub mod gcp_audit;
+pub mod github;
+pub mod google_workspace;
 pub mod okta;
 
 use std::fs::File;
@@ -36,7 +53,14 @@ pub struct Generator {
 }
 
 /// All generators, in the order `--provider all` runs them.
-pub static GENERATORS: &[&Generator] = &[&aws_cloudtrail::GENERATOR, &okta::GENERATOR];
+pub static GENERATORS: &[&Generator] = &[
+    &aws_cloudtrail::GENERATOR,
+    &okta::GENERATOR,
+    &entra::GENERATOR,
+    &google_workspace::GENERATOR,
+    &gcp_audit::GENERATOR,
+    &github::GENERATOR,
+];
 
 /// Names of the providers that can be generated.
 pub fn names() -> Vec<&'static str> {
@@ -198,28 +222,77 @@ impl Output {
         mut path: impl FnMut(&mut Rng, u32, i64, u32) -> PathBuf,
         mut record: impl FnMut(&mut String, &mut Rng, i64, Option<&K>),
     ) -> Result<()> {
-        let mut file: Option<ArrayFile> = None;
-        let mut part = 0;
+        self.write_streams(
+            events,
+            planted,
+            rng,
+            container,
+            max_per_file,
+            Period::Day,
+            |_rng, _planted| 0,
+            |rng, _stream, day, time, part| path(rng, day, time, part),
+            |buf, rng, time, planted, _stream| record(buf, rng, time, planted),
+        )
+    }
+
+    /// Like [`Output::write_tenant`], for exports that write several logs side by side
+    /// (one per log type, category or application, as Cloud Storage sinks and Azure
+    /// diagnostic settings do): `route(rng, planted)` picks the stream (0, 1, ..) of the
+    /// next event before it is formatted, `path(rng, stream, day, time, part)` names a
+    /// new file of that stream (`part` counts from 1 within the stream's period) and
+    /// `record(buf, rng, time, planted, stream)` formats the event. Each stream has at
+    /// most one file open, closed when it holds `max_per_file` records, when an event of
+    /// a later `period` arrives, and at the day's end; so memory stays bounded by the
+    /// number of streams.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_streams<K>(
+        &mut self,
+        events: u64,
+        planted: Vec<Planted<K>>,
+        rng: &mut Rng,
+        container: Container,
+        max_per_file: u64,
+        period: Period,
+        mut route: impl FnMut(&mut Rng, Option<&K>) -> usize,
+        mut path: impl FnMut(&mut Rng, usize, u32, i64, u32) -> PathBuf,
+        mut record: impl FnMut(&mut String, &mut Rng, i64, Option<&K>, usize),
+    ) -> Result<()> {
+        // Per stream: the open file and its period, and the last period and part used.
+        let mut open: Vec<Option<(ArrayFile, i64)>> = Vec::new();
+        let mut parts: Vec<(i64, u32)> = Vec::new();
         let mut buf = String::with_capacity(4096);
         walk(events, planted, rng, |rng, step| match step {
             Step::Event { day, time, planted } => {
-                if file.as_ref().is_some_and(|f| f.records() >= max_per_file) {
-                    self.close(file.take().expect("open"))?;
+                let s = route(rng, planted);
+                if open.len() <= s {
+                    open.resize_with(s + 1, || None);
+                    parts.resize(s + 1, (i64::MIN, 0));
                 }
-                if file.is_none() {
-                    part += 1;
-                    file = Some(self.open(&path(rng, day, time, part), container)?);
+                let p = period.index(time);
+                if open[s]
+                    .as_ref()
+                    .is_some_and(|(f, fp)| *fp != p || f.records() >= max_per_file)
+                {
+                    let (f, _) = open[s].take().expect("open");
+                    self.close(f)?;
+                }
+                if open[s].is_none() {
+                    let part = if parts[s].0 == p { parts[s].1 + 1 } else { 1 };
+                    parts[s] = (p, part);
+                    let f = self.open(&path(rng, s, day, time, part), container)?;
+                    open[s] = Some((f, p));
                 }
                 buf.clear();
-                record(&mut buf, rng, time, planted);
-                file.as_mut().expect("open").record(&buf)
+                record(&mut buf, rng, time, planted, s);
+                open[s].as_mut().expect("open").0.record(&buf)
             }
             Step::DayEnd(_) => {
-                part = 0;
-                match file.take() {
-                    Some(f) => self.close(f),
-                    None => Ok(()),
+                for slot in open.iter_mut() {
+                    if let Some((f, _)) = slot.take() {
+                        self.close(f)?;
+                    }
                 }
+                Ok(())
             }
         })
     }
@@ -250,6 +323,23 @@ pub struct Container {
     pub separator: &'static str,
     pub suffix: &'static str,
     pub gzip: bool,
+}
+
+/// How often a stream of [`Output::write_streams`] starts a new file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Hour,
+}
+
+impl Period {
+    /// The period `micros` falls in (days or hours since the epoch).
+    fn index(self, micros: i64) -> i64 {
+        match self {
+            Period::Day => micros.div_euclid(DAY_MICROS),
+            Period::Hour => micros.div_euclid(3_600_000_000),
+        }
+    }
 }
 
 enum Sink {
@@ -318,6 +408,21 @@ pub fn timestamp(micros: i64, millis: bool) -> String {
     } else {
         t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
+}
+
+/// Format microseconds with `digits` (0 to 9) of fraction and then `zone` (`Z`,
+/// `+00:00`): `2026-05-01T07:48:13.2130000Z` for `digits` 7, as Azure writes them.
+/// Digits past the microsecond are zero.
+pub fn timestamp_digits(micros: i64, digits: usize, zone: &str) -> String {
+    let t = chrono::DateTime::from_timestamp_micros(micros).expect("in range");
+    let mut s = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    if digits > 0 {
+        let frac = format!("{:06}000", micros.rem_euclid(1_000_000));
+        s.push('.');
+        s.push_str(&frac[..digits.min(9)]);
+    }
+    s.push_str(zone);
+    s
 }
 
 /// How a tenant's background events are spread over the window: weekdays busier than

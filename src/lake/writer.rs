@@ -28,11 +28,14 @@ use crate::error::{Error, Result};
 pub fn properties() -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("zstd level"),
+            ZstdLevel::try_new(1).expect("zstd level"),
         ))
         .set_max_row_group_row_count(Some(64 * 1024))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_column_dictionary_enabled(ColumnPath::from("raw"), false)
+        // Min and max of whole records or random ids prune nothing.
+        .set_column_statistics_enabled(ColumnPath::from("raw"), EnabledStatistics::None)
+        .set_column_statistics_enabled(ColumnPath::from("event_uid"), EnabledStatistics::None)
         .set_column_dictionary_enabled(ColumnPath::from("event_uid"), false)
         .set_column_statistics_enabled(ColumnPath::from("time"), EnabledStatistics::Page)
         // Times and offsets rise within a partition: deltas pack them in a few bits

@@ -139,6 +139,182 @@ fn generate_okta_ingests_and_flags_planted() {
     }
 }
 
+/// Findings of `rule` whose subject name satisfies `pred`.
+fn flagged_where<'a>(
+    findings: &'a [serde_json::Value],
+    rule: &str,
+    pred: impl Fn(&str) -> bool,
+) -> Vec<&'a serde_json::Value> {
+    findings
+        .iter()
+        .filter(|f| f["rule_id"] == rule && f["subject_name"].as_str().is_some_and(&pred))
+        .collect()
+}
+
+#[test]
+fn generate_entra_ingests_and_flags_planted() {
+    let findings = round_trip("entra", "2");
+    // Planted in every tenant: two tenants, two findings each.
+    let dormant = flagged(
+        &findings,
+        "dormant-machine-identity",
+        "Legacy Payroll Connector",
+    );
+    assert_eq!(dormant.len(), 2, "{findings:#?}");
+    assert!(dormant.iter().all(|f| f["verdict"] == "confirmed"));
+    // The second client secret of Payroll Export Service, added on day 10, never used.
+    let secrets = flagged_where(&findings, "dormant-credential", |s| {
+        s.ends_with("(Payroll Export Service)")
+    });
+    assert_eq!(secrets.len(), 2, "{findings:#?}");
+    assert!(secrets.iter().all(|f| {
+        f["verdict"] == "confirmed"
+            && f["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("never used"))
+    }));
+    // A directory role held by a service principal.
+    assert_eq!(
+        flagged(
+            &findings,
+            "overbroad-delegated-admin",
+            "Terraform Cloud / Application Administrator"
+        )
+        .len(),
+        2,
+        "{findings:#?}"
+    );
+    // Active service principals, managed identities and the provisioning app are not.
+    for name in [
+        "Payroll Export Service",
+        "ServiceNow Connector",
+        "Terraform Cloud",
+        "Datadog Azure Integration",
+        "func-invoice-processor",
+        "aks-agentpool-identity",
+        "Workday to Microsoft Entra ID User Provisioning",
+    ] {
+        assert!(
+            flagged(&findings, "dormant-machine-identity", name).is_empty(),
+            "{name} flagged: {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn generate_google_workspace_ingests_and_flags_planted() {
+    let findings = round_trip("google_workspace", "1");
+    let dormant = flagged(
+        &findings,
+        "dormant-machine-identity",
+        "legacy-hr-sync@acme-hr-prod.iam.gserviceaccount.com",
+    );
+    assert_eq!(dormant.len(), 1, "{findings:#?}");
+    assert_eq!(dormant[0]["verdict"], "confirmed");
+    // OAuth client `Legacy Expense Scanner`: used on days 3-18 only.
+    let tokens = flagged_where(&findings, "dormant-credential", |s| {
+        s.contains(".apps.googleusercontent.com")
+    });
+    assert_eq!(tokens.len(), 1, "{findings:#?}");
+    assert_eq!(tokens[0]["verdict"], "confirmed");
+    // Super admin to a person, groups admin to a service account.
+    for name in [
+        "kenji.watanabe@acme.com / _SEED_ADMIN_ROLE",
+        "directory-sync@acme-it-automation.iam.gserviceaccount.com / _GROUPS_ADMIN_ROLE",
+    ] {
+        assert_eq!(
+            flagged(&findings, "overbroad-delegated-admin", name).len(),
+            1,
+            "{name}: {findings:#?}"
+        );
+    }
+    for name in [
+        "directory-sync@acme-it-automation.iam.gserviceaccount.com",
+        "gam-automation@acme-it-automation.iam.gserviceaccount.com",
+    ] {
+        assert!(
+            flagged(&findings, "dormant-machine-identity", name).is_empty(),
+            "{name} flagged: {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn generate_gcp_audit_ingests_and_flags_planted() {
+    let findings = round_trip("gcp_audit", "2");
+    let dormant = flagged_where(&findings, "dormant-machine-identity", |s| {
+        s.starts_with("legacy-etl@")
+    });
+    assert_eq!(dormant.len(), 2, "{findings:#?}");
+    assert!(dormant.iter().all(|f| f["verdict"] == "confirmed"));
+    // The second key of ci-deployer@, created on day 15 and never used.
+    let keys = flagged_where(&findings, "dormant-credential", |s| {
+        s.contains(" (ci-deployer@")
+    });
+    assert_eq!(keys.len(), 2, "{findings:#?}");
+    assert!(keys.iter().all(|f| {
+        f["verdict"] == "confirmed"
+            && f["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("never used"))
+    }));
+    // roles/editor held by a service account.
+    let editor = flagged_where(&findings, "overbroad-delegated-admin", |s| {
+        s.starts_with("ci-deployer@") && s.ends_with(" / roles/editor")
+    });
+    assert_eq!(editor.len(), 2, "{findings:#?}");
+    for prefix in ["ci-deployer@", "data-pipeline@"] {
+        assert!(
+            flagged_where(&findings, "dormant-machine-identity", |s| s
+                .starts_with(prefix))
+            .is_empty(),
+            "{prefix} flagged: {findings:#?}"
+        );
+    }
+    assert!(
+        flagged_where(&findings, "dormant-machine-identity", |s| s
+            .ends_with("-compute@developer.gserviceaccount.com"))
+        .is_empty(),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn generate_github_ingests_and_flags_planted() {
+    let findings = round_trip("github", "1");
+    let dormant = flagged(&findings, "dormant-machine-identity", "legacy-ci");
+    assert_eq!(dormant.len(), 1, "{findings:#?}");
+    assert_eq!(dormant[0]["verdict"], "confirmed");
+    assert_eq!(dormant[0]["tenant"], "acme");
+    // Fine-grained token `release-automation`, granted on day 10 and never used.
+    let tokens = flagged_where(&findings, "dormant-credential", |s| s.ends_with(" (wli)"));
+    assert_eq!(tokens.len(), 1, "{findings:#?}");
+    assert!(
+        tokens[0]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("never used")),
+        "{tokens:#?}"
+    );
+    for name in ["kwatanabe / admin", "acme-ci / admin"] {
+        assert_eq!(
+            flagged(&findings, "overbroad-delegated-admin", name).len(),
+            1,
+            "{name}: {findings:#?}"
+        );
+    }
+    for name in [
+        "dependabot[bot]",
+        "github-actions[bot]",
+        "renovate[bot]",
+        "acme-deployer[bot]",
+    ] {
+        assert!(
+            flagged(&findings, "dormant-machine-identity", name).is_empty(),
+            "{name} flagged: {findings:#?}"
+        );
+    }
+}
+
 #[test]
 fn generate_all_ingests_every_provider() {
     let dir = tempfile::tempdir().unwrap();
