@@ -13,6 +13,7 @@ use std::sync::atomic::AtomicU64;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use trailcheck::event::{EventBatchBuilder, Provenance};
+use trailcheck::json;
 use trailcheck::providers::{self, Context};
 use trailcheck::read::{self, ReadOptions};
 
@@ -38,7 +39,10 @@ fn parse_and_map(records: &[Vec<u8>]) -> usize {
     let mut builder = EventBatchBuilder::new();
     let mut n = 0;
     for raw in records {
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(raw) else {
+        let Ok(v) = std::str::from_utf8(raw)
+            .map_err(drop)
+            .and_then(|t| json::from_str(t).map_err(drop))
+        else {
             continue;
         };
         let Some(p) = providers::detect(&v) else {

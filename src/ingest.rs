@@ -4,7 +4,7 @@
 //! reader thread ──chunks──▶ parser thread (rayon over records) ──batches──▶ writer (this thread)
 //! ```
 //!
-//! Channels are bounded, so at most a few chunks (4 MiB of records each by default) are
+//! Channels are bounded, so at most a few chunks (2 MiB of records each by default) are
 //! in flight whatever the input size. Every record ends as event rows or a reject, and
 //! per provider `read = ingested + duplicates + rejected` where `read` counts event rows
 //! produced plus rejected records (a Google Workspace activity gives one row per entry).
@@ -21,10 +21,10 @@ use arrow::record_batch::RecordBatch;
 use crossbeam_channel::bounded;
 use parquet::arrow::ArrowWriter;
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::event::{EventBatchBuilder, Provenance};
+use crate::json::{self, Value};
 use crate::lake::tables::{self, Counts, Reject, RunInput, RunRecord};
 use crate::lake::writer::EventWriter;
 use crate::lake::{Intent, Lake, temp_name};
@@ -599,7 +599,7 @@ fn parse_record<'a>(
         )
     })?;
     let value: Value =
-        serde_json::from_str(text).map_err(|e| (forced_name, format!("malformed JSON: {e}")))?;
+        json::from_str(text).map_err(|e| (forced_name, format!("malformed JSON: {e}")))?;
     let Value::Object(obj) = &value else {
         return Err((
             forced_name,
@@ -628,7 +628,7 @@ fn parse_record<'a>(
                     let row = (format.map)(&value, &ctx).map_err(|r| (Some(format.name), r))?;
                     return Ok(Some(Record::Review(format, row)));
                 }
-                let keys: Vec<&str> = obj.keys().take(8).map(String::as_str).collect();
+                let keys: Vec<&str> = obj.keys().take(8).collect();
                 return Err((
                     None,
                     format!(
@@ -660,7 +660,7 @@ fn parse_record<'a>(
 
 /// A page envelope with no records in it (`{"kind":"admin#reports#activities"}` with no
 /// `items`, a Graph page with an empty `value`): not an event and not a reject.
-fn is_empty_envelope(obj: &serde_json::Map<String, Value>) -> bool {
+fn is_empty_envelope(obj: &json::Object<'_>) -> bool {
     let page_kind = obj
         .get("kind")
         .and_then(Value::as_str)
@@ -668,12 +668,12 @@ fn is_empty_envelope(obj: &serde_json::Map<String, Value>) -> bool {
     let graph_page = obj.contains_key("@odata.context");
     (page_kind || graph_page)
         && ["items", "value"].iter().all(|k| {
-            obj.get(*k)
+            obj.get(k)
                 .is_none_or(|v| v.as_array().is_some_and(|a| a.is_empty()))
         })
 }
 
-fn json_kind(v: &Value) -> &'static str {
+fn json_kind(v: &Value<'_>) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

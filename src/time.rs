@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use crate::json::Value;
+
 /// A parsed timestamp: microseconds since the epoch, and whether the text was RFC 3339.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parsed {
@@ -98,17 +100,17 @@ pub fn parse_epoch(n: i64) -> Result<Parsed, String> {
 }
 
 /// Parse a JSON value that holds a timestamp (string or number).
-pub fn parse_json(v: &serde_json::Value) -> Result<Parsed, String> {
+pub fn parse_json(v: &Value<'_>) -> Result<Parsed, String> {
     match v {
-        serde_json::Value::String(s) => parse_str(s),
-        serde_json::Value::Number(n) => match n.as_i64() {
+        Value::String(s) => parse_str(s),
+        Value::Number(n) => match n.as_i64() {
             Some(i) => parse_epoch(i),
             None => match n.as_f64() {
                 Some(f) if f.is_finite() => parse_epoch(f.round() as i64),
                 _ => Err(format!("unreadable numeric timestamp {n}")),
             },
         },
-        serde_json::Value::Null => Err("null timestamp".into()),
+        Value::Null => Err("null timestamp".into()),
         other => Err(format!("timestamp is not a string or number: {other}")),
     }
 }
@@ -193,6 +195,6 @@ mod tests {
         assert!(e.contains("impossible calendar date"), "{e}");
         assert!(parse_str("yesterday").unwrap_err().contains("unreadable"));
         assert!(parse_str("").is_err());
-        assert!(parse_json(&serde_json::Value::Null).is_err());
+        assert!(parse_json(&Value::Null).is_err());
     }
 }

@@ -211,14 +211,28 @@ fn user_identity(cast: &Cast, u: &KeyUser) -> String {
     )
 }
 
-fn role_identity(rng: &mut Rng, cast: &Cast, r: &Role, time: &str) -> String {
+/// A role session: one per principal and hour, as credentials from STS, instance
+/// profiles and Lambda last hours and serve every call made in that time. Its
+/// `ASIA` key and session name are derived from the principal and the hour, so calls
+/// in the same hour share them (a new key per call would make every event a new
+/// temporary credential).
+fn session(cast: &Cast, principal: &str, time: &str) -> (String, String) {
+    let hour = &time[..time.len().min(13)];
+    let h =
+        twox_hash::XxHash3_128::oneshot(format!("{}|{principal}|{hour}", cast.account).as_bytes());
+    let key: String = (0..16)
+        .map(|i| BASE32[((h >> (i * 5)) & 31) as usize] as char)
+        .collect();
+    (key, format!("{hour}:00:00Z"))
+}
+
+fn role_identity(cast: &Cast, r: &Role, time: &str) -> String {
+    let (key, created) = session(cast, r.name, time);
+    let id = twox_hash::XxHash3_128::oneshot(key.as_bytes());
     let session = match r.via {
-        "ec2" => format!("i-0{:016x}", rng.u64()),
+        "ec2" => format!("i-0{:016x}", id as u64),
         "lambda" => "etl-nightly-loader".to_string(),
-        _ => format!(
-            "{:032x}",
-            u128::from(rng.u64()) << 64 | u128::from(rng.u64())
-        ),
+        _ => format!("{id:032x}"),
     };
     let delivery = if r.via == "ec2" {
         r#","ec2RoleDelivery":"2.0""#
@@ -226,22 +240,21 @@ fn role_identity(rng: &mut Rng, cast: &Cast, r: &Role, time: &str) -> String {
         ""
     };
     format!(
-        r#"{{"type":"AssumedRole","principalId":"{id}:{session}","arn":"arn:aws:sts::{a}:assumed-role/{n}/{session}","accountId":"{a}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{a}:role/{n}","accountId":"{a}","userName":"{n}"}},"attributes":{{"creationDate":"{time}","mfaAuthenticated":"false"}}{delivery}}}}}"#,
+        r#"{{"type":"AssumedRole","principalId":"{id}:{session}","arn":"arn:aws:sts::{a}:assumed-role/{n}/{session}","accountId":"{a}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{a}:role/{n}","accountId":"{a}","userName":"{n}"}},"attributes":{{"creationDate":"{created}","mfaAuthenticated":"false"}}{delivery}}}}}"#,
         id = r.id,
         a = cast.account,
         n = r.name,
-        key = rng.chars(BASE32, 16),
     )
 }
 
-fn person_identity(rng: &mut Rng, cast: &Cast, p: &Person, time: &str) -> String {
+fn person_identity(cast: &Cast, p: &Person, time: &str) -> String {
+    let (key, created) = session(cast, &p.email, time);
     format!(
-        r#"{{"type":"AssumedRole","principalId":"{id}:{e}","arn":"arn:aws:sts::{a}:assumed-role/{r}/{e}","accountId":"{a}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/{r}","accountId":"{a}","userName":"{r}"}},"attributes":{{"creationDate":"{time}","mfaAuthenticated":"false"}}}},"sessionCredentialFromConsole":"true"}}"#,
+        r#"{{"type":"AssumedRole","principalId":"{id}:{e}","arn":"arn:aws:sts::{a}:assumed-role/{r}/{e}","accountId":"{a}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/{r}","accountId":"{a}","userName":"{r}"}},"attributes":{{"creationDate":"{created}","mfaAuthenticated":"false"}}}},"sessionCredentialFromConsole":"true"}}"#,
         id = p.role_id,
         e = p.email,
         a = cast.account,
         r = p.role,
-        key = rng.chars(BASE32, 16),
     )
 }
 
@@ -340,7 +353,7 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             read_only: true,
         },
         Some(Plant::CreateExportUser) => admin_iam_call(
-            person_identity(rng, cast, admin, &time),
+            person_identity(cast, admin, &time),
             "CreateUser",
             r#"{"userName":"svc-data-export","tags":[{"key":"owner","value":"data-platform"}]}"#.into(),
             format!(
@@ -351,7 +364,7 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             rng.ip(),
         ),
         Some(Plant::CreateExportKey) => admin_iam_call(
-            person_identity(rng, cast, admin, &time),
+            person_identity(cast, admin, &time),
             "CreateAccessKey",
             r#"{"userName":"svc-data-export"}"#.into(),
             format!(
@@ -361,14 +374,14 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             rng.ip(),
         ),
         Some(Plant::GrantAdminToDeploy) => admin_iam_call(
-            person_identity(rng, cast, admin, &time),
+            person_identity(cast, admin, &time),
             "AttachUserPolicy",
             r#"{"userName":"svc-deploy","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#.into(),
             "null".into(),
             rng.ip(),
         ),
         Some(Plant::AttachReadOnlyToRole) => admin_iam_call(
-            person_identity(rng, cast, admin, &time),
+            person_identity(cast, admin, &time),
             "AttachRolePolicy",
             r#"{"roleName":"ecs-task-api","policyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}"#.into(),
             "null".into(),
@@ -435,7 +448,7 @@ fn policy_change<'a>(rng: &mut Rng, cast: &Cast, p: &Person, time: &str, which: 
         ),
     };
     Call {
-        identity: person_identity(rng, cast, p, time),
+        identity: person_identity(cast, p, time),
         source,
         name,
         ip: rng.ip(),
@@ -491,7 +504,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 }
             };
             Call {
-                identity: role_identity(rng, cast, r, time),
+                identity: role_identity(cast, r, time),
                 source,
                 name,
                 ip: format!(
@@ -545,7 +558,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
             let p = rng.pick(&cast.people);
             let (source, name) = *rng.pick(READS);
             Call {
-                identity: person_identity(rng, cast, p, time),
+                identity: person_identity(cast, p, time),
                 source,
                 name,
                 ip: rng.ip(),
@@ -559,7 +572,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
         4 => {
             let p = rng.pick(&cast.people);
             Call {
-                identity: person_identity(rng, cast, p, time),
+                identity: person_identity(cast, p, time),
                 source: "signin",
                 name: "ConsoleLogin",
                 ip: rng.ip(),

@@ -99,8 +99,8 @@ impl EventWriter {
             files: Vec::new(),
             seq: 0,
             tick: 0,
-            budget: 24 << 20,
-            max_open: 32,
+            budget: 16 << 20,
+            max_open: 256,
             max_seen: 1_500_000,
             seen_total: 0,
         }
@@ -251,34 +251,47 @@ impl EventWriter {
     }
 
     /// Keep the writers' buffers (open row groups and column encoders) under the
-    /// budget: close the least recently used partitions first (time-ordered exports
-    /// leave old days behind), and flush the row group of the last one if it alone is
-    /// over.
+    /// budget by writing out row groups, least recently used partition first
+    /// (time-ordered exports leave old days behind). The partitions stay open, with
+    /// their uid sets: closing them would make a partition touched again re-read its
+    /// uids and start another file, which for interleaved input is quadratic.
     fn bound_memory(&mut self) -> Result<()> {
-        loop {
-            let total: usize = self
-                .parts
+        let sizes = |parts: &HashMap<Key, Part>| -> usize {
+            parts
                 .values()
                 .filter_map(|p| p.writer.as_ref().map(|(w, _)| w.memory_size()))
-                .sum();
-            if total <= self.budget {
-                return Ok(());
-            }
-            if self.parts.len() > 1 {
-                self.close_least_recent()?;
+                .sum()
+        };
+        let mut total = sizes(&self.parts);
+        if total <= self.budget {
+            return Ok(());
+        }
+        let mut order: Vec<(u64, Key)> = self
+            .parts
+            .iter()
+            .filter(|(_, p)| {
+                p.writer
+                    .as_ref()
+                    .is_some_and(|(w, _)| w.in_progress_size() > 0)
+            })
+            .map(|(k, p)| (p.last_use, k.clone()))
+            .collect();
+        order.sort();
+        for (_, key) in order {
+            let Some((w, path)) = self.parts.get_mut(&key).and_then(|p| p.writer.as_mut()) else {
                 continue;
-            }
-            match self.parts.values_mut().find_map(|p| p.writer.as_mut()) {
-                Some((w, path)) if w.in_progress_size() > 0 => {
-                    w.flush().map_err(|e| Error::Parquet {
-                        path: path.clone(),
-                        source: e,
-                    })?;
-                    return Ok(());
-                }
-                _ => return Ok(()),
+            };
+            let before = w.memory_size();
+            w.flush().map_err(|e| Error::Parquet {
+                path: path.clone(),
+                source: e,
+            })?;
+            total = total.saturating_sub(before.saturating_sub(w.memory_size()));
+            if total <= self.budget {
+                break;
             }
         }
+        Ok(())
     }
 
     /// Close every file; returns (temporary, final) names to commit.

@@ -8,7 +8,7 @@
 //! privileges come from `requestParameters` / `responseElements` of the IAM and STS
 //! calls listed in reference/FORMATS.md.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
@@ -21,7 +21,7 @@ pub static PROVIDER: Provider = Provider {
 };
 
 /// `eventName` with any other CloudTrail record field, or an Insights record.
-fn detect(v: &Value) -> bool {
+fn detect(v: &Value<'_>) -> bool {
     const WITH_NAME: &[&str] = &[
         "eventSource",
         "eventTime",
@@ -106,7 +106,7 @@ fn iam_arn(partition: &str, account: &str, kind: &str, name: &str) -> String {
     }
 }
 
-fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
+fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     // Insights records carry no eventName: their type is `AwsCloudTrailInsight`.
     let event_type = super::required_type(v, &[&["eventName"], &["eventType"]])?;
     let (time, time_raw) = time_at(v, &[&["eventTime"]])?;

@@ -10,10 +10,11 @@
 //! sign-in). The key a service principal signed in with is
 //! `servicePrincipalCredentialKeyId`.
 
-use serde_json::Value;
+use std::borrow::Cow;
 
 use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
+use crate::json::{Object, Value};
 
 pub static PROVIDER: Provider = Provider {
     name: "entra",
@@ -51,40 +52,52 @@ const MONITOR_KEYS: &[&str] = &[
     "properties",
 ];
 
+/// The Azure Monitor key a top-level key stands for, ignoring case.
+fn monitor_key(k: &str) -> Option<&'static str> {
+    MONITOR_KEYS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(k))
+        .copied()
+}
+
+/// Whether a top-level key is an Azure Monitor key in another case.
+fn miscased(obj: &Object<'_>) -> bool {
+    obj.entries()
+        .iter()
+        .any(|(k, _)| monitor_key(k).is_some_and(|m| m != k))
+}
+
 /// The record with its top-level keys in canonical case, when any differ.
-fn canonical(v: &Value) -> Option<Value> {
+fn canonical<'a>(v: &Value<'a>) -> Option<Value<'a>> {
     let obj = v.as_object()?;
-    if !obj.keys().any(|k| {
-        MONITOR_KEYS
-            .iter()
-            .any(|m| m != k && m.eq_ignore_ascii_case(k))
-    }) {
+    if !miscased(obj) {
         return None;
     }
-    let mut out = serde_json::Map::with_capacity(obj.len());
-    for (k, val) in obj {
-        let key = MONITOR_KEYS
-            .iter()
-            .find(|m| m.eq_ignore_ascii_case(k))
-            .map_or(k.as_str(), |m| *m);
-        out.insert(key.to_string(), val.clone());
-    }
+    // serde_json's key order, so that of two keys that differ only in case the one
+    // that sorts last wins, as when this was a `serde_json::Map`.
+    let out: Object<'a> = obj
+        .iter()
+        .map(|(k, val)| {
+            let key = monitor_key(k).map_or_else(|| Cow::Owned(k.to_string()), Cow::Borrowed);
+            (key, val.clone())
+        })
+        .collect();
     Some(Value::Object(out))
 }
 
-fn is_azure_monitor(v: &Value) -> bool {
+fn is_azure_monitor(v: &Value<'_>) -> bool {
     has_keys(v, &["operationName", "category"])
         && (has_keys(v, &["properties"])
             || has_keys(v, &["tenantId"])
             || has_keys(v, &["resourceId"]))
 }
 
-fn is_graph_audit(v: &Value) -> bool {
+fn is_graph_audit(v: &Value<'_>) -> bool {
     has_keys(v, &["activityDisplayName"])
         && (has_keys(v, &["activityDateTime"]) || has_keys(v, &["initiatedBy"]))
 }
 
-fn is_graph_signin(v: &Value) -> bool {
+fn is_graph_signin(v: &Value<'_>) -> bool {
     has_keys(v, &["createdDateTime"])
         && (has_keys(v, &["userPrincipalName"])
             || has_keys(v, &["servicePrincipalId"])
@@ -92,14 +105,27 @@ fn is_graph_signin(v: &Value) -> bool {
             || has_keys(v, &["signInEventTypes"]))
 }
 
-fn detect(v: &Value) -> bool {
-    is_azure_monitor(v)
-        || is_graph_audit(v)
-        || is_graph_signin(v)
-        || canonical(v).is_some_and(|c| is_azure_monitor(&c))
+fn detect(v: &Value<'_>) -> bool {
+    is_azure_monitor(v) || is_graph_audit(v) || is_graph_signin(v) || is_miscased_monitor(v)
 }
 
-fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
+/// `is_azure_monitor` of the record's [`canonical`] form, without building it.
+fn is_miscased_monitor(v: &Value<'_>) -> bool {
+    let Some(obj) = v.as_object() else {
+        return false;
+    };
+    let has = |key: &str| {
+        obj.entries()
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(key))
+    };
+    has("operationName")
+        && has("category")
+        && (has("properties") || has("tenantId") || has("resourceId"))
+        && miscased(obj)
+}
+
+fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     if let Some(c) = canonical(v) {
         return map(&c, ctx);
     }
@@ -172,7 +198,7 @@ fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
 }
 
 /// A sign-in object (Graph `signIn`, or Azure Monitor `properties`).
-fn signin(s: &Value, category: Option<&str>, uid: String, time: i64) -> Event {
+fn signin(s: &Value<'_>, category: Option<&str>, uid: String, time: i64) -> Event {
     let types: Vec<&str> = at(s, &["signInEventTypes"])
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -248,7 +274,7 @@ fn unquote(s: &str) -> String {
 }
 
 /// The old and new value of a modified property of any target.
-fn modified<'v>(a: &'v Value, name: &str) -> Option<(Option<&'v str>, Option<&'v str>)> {
+fn modified<'v>(a: &'v Value<'_>, name: &str) -> Option<(Option<&'v str>, Option<&'v str>)> {
     at(a, &["targetResources"])?
         .as_array()?
         .iter()
@@ -282,7 +308,7 @@ fn normalize(name: &str) -> String {
 }
 
 /// A directory audit object (Graph `directoryAudit`, or Azure Monitor `properties`).
-fn audit(a: &Value, uid: String, time: i64, operation: Option<&str>) -> Result<Event, String> {
+fn audit(a: &Value<'_>, uid: String, time: i64, operation: Option<&str>) -> Result<Event, String> {
     let event_type = first_string(a, &[&["activityDisplayName"], &["operationName"]])
         .or_else(|| operation.map(str::to_string))
         .ok_or_else(|| {
@@ -401,7 +427,7 @@ fn audit(a: &Value, uid: String, time: i64, operation: Option<&str>) -> Result<E
 }
 
 /// Action and preferred primary target types for one (lower-cased) activity name.
-fn classify(name: &str, a: &Value, e: &mut Event) -> (Action, &'static [&'static str]) {
+fn classify(name: &str, a: &Value<'_>, e: &mut Event) -> (Action, &'static [&'static str]) {
     use Action::*;
     let mut primary_kind: &[&str] = &[];
     let action = if name.starts_with("add member to role in pim requested") {

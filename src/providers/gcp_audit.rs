@@ -27,7 +27,7 @@
 //! creation. `GenerateAccessToken` / `SignJwt` / `SignBlob` / `GenerateIdToken` are
 //! credential.use targeting the service account being impersonated.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{
     Context, Provider, at, first_string, has_keys, stable_uid, str_at, string_at, time_at,
@@ -41,7 +41,7 @@ pub static PROVIDER: Provider = Provider {
     map,
 };
 
-fn detect(v: &Value) -> bool {
+fn detect(v: &Value<'_>) -> bool {
     let Some(p) = at(v, &["protoPayload"]).filter(|p| p.is_object()) else {
         return false;
     };
@@ -97,7 +97,7 @@ fn log_type(log_name: &str) -> Option<String> {
     )
 }
 
-fn tenant_of(v: &Value, log_name: Option<&str>) -> Option<String> {
+fn tenant_of(v: &Value<'_>, log_name: Option<&str>) -> Option<String> {
     if let Some(ln) = log_name {
         let mut parts = ln.splitn(3, '/');
         if let (Some(kind), Some(id)) = (parts.next(), parts.next()) {
@@ -250,7 +250,7 @@ fn is_set_iam_policy(method: &str) -> bool {
     last == "setiampolicy" || last == "setiampermissions"
 }
 
-fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
+fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     let p = at(v, &["protoPayload"]).unwrap_or(&Value::Null);
     let method = string_at(p, &["methodName"])
         .ok_or("missing event type (expected protoPayload.methodName)")?;
@@ -441,7 +441,7 @@ fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
 
 /// Key expiry from a `ServiceAccountKey` response (`valid_before_time` far in the future
 /// means the key does not expire).
-fn expiry(resp: &Value) -> Option<i64> {
+fn expiry(resp: &Value<'_>) -> Option<i64> {
     let secs = first_string(
         resp,
         &[
@@ -462,12 +462,12 @@ fn expiry(resp: &Value) -> Option<i64> {
 }
 
 /// One row per binding delta of an IAM policy change (DESIGN section 3).
-fn iam_rows(mut base: Event, p: &Value, resource_name: Option<String>) -> Vec<Event> {
+fn iam_rows(mut base: Event, p: &Value<'_>, resource_name: Option<String>) -> Vec<Event> {
     base.category = Category::Admin;
     if base.actor_type == ActorType::User {
         base.actor_type = ActorType::Admin;
     }
-    let deltas: Vec<&Value> = [
+    let deltas: Vec<&Value<'_>> = [
         &["serviceData", "policyDelta", "bindingDeltas"][..],
         &["metadata", "datasetChange", "bindingDeltas"][..],
         &["metadata", "policyDelta", "bindingDeltas"][..],

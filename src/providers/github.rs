@@ -35,7 +35,7 @@
 //! NULL), `team.promote_maintainer`, `team.add_member`, `repo.add_member`,
 //! `organization_moderators.*`, `organization_role.*`.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
@@ -47,7 +47,7 @@ pub static PROVIDER: Provider = Provider {
     map,
 };
 
-fn detect(v: &Value) -> bool {
+fn detect(v: &Value<'_>) -> bool {
     str_at(v, &["action"]).is_some()
         && [
             "_document_id",
@@ -68,7 +68,7 @@ fn is_bot(login: &str) -> bool {
 }
 
 /// A `true` that may be a JSON boolean or a CSV cell.
-fn truthy(v: &Value, key: &str) -> bool {
+fn truthy(v: &Value<'_>, key: &str) -> bool {
     match at(v, &[key]) {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
@@ -98,12 +98,12 @@ fn token_is_subject(action: &str) -> bool {
 }
 
 /// The token id an event names (`token_id`, else `hashed_token`).
-fn token(v: &Value) -> Option<String> {
+fn token(v: &Value<'_>) -> Option<String> {
     first_string(v, &[&["token_id"], &["hashed_token"]])
 }
 
 /// A JSON object or list rendered as compact text (CSV cells are already text).
-fn text(v: &Value, key: &str) -> Option<String> {
+fn text(v: &Value<'_>, key: &str) -> Option<String> {
     match at(v, &[key])? {
         Value::Object(o) if o.is_empty() => None,
         Value::Array(a) if a.is_empty() => None,
@@ -118,7 +118,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
+fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     let action = super::required_type(v, &[&["action"]])?;
     let (time, time_raw) = time_at(
         v,
@@ -179,7 +179,7 @@ fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
 }
 
 /// Action and category (when not the action's own) of an audit-log action.
-fn classify(action: &str, v: &Value) -> (Action, Option<Category>) {
+fn classify(action: &str, v: &Value<'_>) -> (Action, Option<Category>) {
     use Action::*;
     let (prefix, verb) = action.rsplit_once('.').unwrap_or(("", action));
     let lifecycle = Some(Category::Lifecycle);
@@ -319,7 +319,13 @@ fn policy_setting(prefix: &str, verb: &str) -> bool {
 }
 
 /// Targets, privilege and scope for an action.
-fn fill_targets(e: &mut Event, action: &str, v: &Value, org: Option<&str>, business: Option<&str>) {
+fn fill_targets(
+    e: &mut Event,
+    action: &str,
+    v: &Value<'_>,
+    org: Option<&str>,
+    business: Option<&str>,
+) {
     let org_scope = org.map(|o| format!("org:{o}"));
     let user = string_at(v, &["user"]);
     let team = string_at(v, &["team"]);

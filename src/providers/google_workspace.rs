@@ -31,7 +31,7 @@
 //!   `actor.applicationInfo.oauthClientId` (an app acting for a user) is also a
 //!   credential_uid.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Context, Provider, at, has_keys, stable_uid, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
@@ -47,7 +47,7 @@ pub static PROVIDER: Provider = Provider {
 pub const FLATTENED: &str =
     "flattened (non-native) activity: expected the Reports API shape with an events[] list";
 
-fn detect(v: &Value) -> bool {
+fn detect(v: &Value<'_>) -> bool {
     let kind = str_at(v, &["kind"]) == Some("admin#reports#activity");
     let id = at(v, &["id"])
         .is_some_and(|id| has_keys(id, &["applicationName"]) || has_keys(id, &["uniqueQualifier"]));
@@ -59,7 +59,7 @@ fn is_service_account(email: &str) -> bool {
     email.to_ascii_lowercase().ends_with(".gserviceaccount.com")
 }
 
-fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
+fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     let entries = match at(v, &["events"]) {
         Some(Value::Array(a)) => a,
         Some(Value::Null) | None if has_keys(v, &["name"]) => return Err(FLATTENED.into()),
@@ -135,7 +135,7 @@ struct Actor {
 }
 
 impl Actor {
-    fn read(v: &Value) -> Self {
+    fn read(v: &Value<'_>) -> Self {
         let a = at(v, &["actor"]).unwrap_or(&Value::Null);
         let email = string_at(a, &["email"]);
         let profile = string_at(a, &["profileId"]);
@@ -190,7 +190,7 @@ impl Actor {
 }
 
 /// The parameter object named `name` in an entry.
-fn param_obj<'v>(entry: &'v Value, name: &str) -> Option<&'v Value> {
+fn param_obj<'v, 'a>(entry: &'v Value<'a>, name: &str) -> Option<&'v Value<'a>> {
     at(entry, &["parameters"])?
         .as_array()?
         .iter()
@@ -199,7 +199,7 @@ fn param_obj<'v>(entry: &'v Value, name: &str) -> Option<&'v Value> {
 
 /// All values of a parameter as text: `value`, `intValue`, `boolValue`, each item of
 /// `multiValue` / `multiIntValue`, and `messageValue` as compact JSON.
-fn param_list(entry: &Value, name: &str) -> Vec<String> {
+fn param_list(entry: &Value<'_>, name: &str) -> Vec<String> {
     let Some(p) = param_obj(entry, name) else {
         return Vec::new();
     };
@@ -213,7 +213,7 @@ fn param_list(entry: &Value, name: &str) -> Vec<String> {
             return a
                 .iter()
                 .filter_map(|x| match x {
-                    Value::String(s) if !s.is_empty() => Some(s.clone()),
+                    Value::String(s) if !s.is_empty() => Some(s.to_string()),
                     Value::Number(n) => Some(n.to_string()),
                     _ => None,
                 })
@@ -229,7 +229,7 @@ fn param_list(entry: &Value, name: &str) -> Vec<String> {
 }
 
 /// One parameter as text (several values joined with a space, as OAuth scopes are).
-fn param(entry: &Value, name: &str) -> Option<String> {
+fn param(entry: &Value<'_>, name: &str) -> Option<String> {
     let l = param_list(entry, name);
     (!l.is_empty()).then(|| l.join(" "))
 }
@@ -248,7 +248,7 @@ fn person(email: String) -> Target {
 }
 
 /// Targets every entry may name, in order of preference as the primary target.
-fn generic_targets(entry: &Value) -> Vec<Target> {
+fn generic_targets(entry: &Value<'_>) -> Vec<Target> {
     let mut t = Vec::new();
     if let Some(u) = param(entry, "USER_EMAIL") {
         t.push(person(u));
@@ -278,7 +278,7 @@ fn generic_targets(entry: &Value) -> Vec<Target> {
 }
 
 /// The OAuth client a `token` entry is about.
-fn oauth_client(entry: &Value) -> Option<Target> {
+fn oauth_client(entry: &Value<'_>) -> Option<Target> {
     let id = param(entry, "client_id")?;
     Some(Target {
         uid: Some(id),
@@ -334,7 +334,14 @@ fn settings_action(name: &str, kind: &str) -> Option<Action> {
 }
 
 /// Action, category, targets and privileges of one entry.
-fn classify_and_fill(e: &mut Event, app: &str, name: &str, kind: &str, entry: &Value, scope: &str) {
+fn classify_and_fill(
+    e: &mut Event,
+    app: &str,
+    name: &str,
+    kind: &str,
+    entry: &Value<'_>,
+    scope: &str,
+) {
     use Action::*;
     let mut action = Other;
     let mut category: Option<Category> = None;

@@ -5,7 +5,7 @@
 //! documentation all read that list. Adding a provider is one file here and one line
 //! in the list.
 
-use serde_json::Value;
+use crate::json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::event::Event;
@@ -25,9 +25,9 @@ pub struct Provider {
     /// Human title.
     pub title: &'static str,
     /// Whether a record has this provider's shape.
-    pub detect: fn(&Value) -> bool,
+    pub detect: fn(&Value<'_>) -> bool,
     /// Map one record to one or more events.
-    pub map: fn(&Value, &Context<'_>) -> Result<Vec<Event>, String>,
+    pub map: fn(&Value<'_>, &Context<'_>) -> Result<Vec<Event>, String>,
 }
 
 /// All providers, in detection order.
@@ -51,7 +51,7 @@ pub fn names() -> Vec<&'static str> {
 }
 
 /// The provider whose shape this record has.
-pub fn detect(v: &Value) -> Option<&'static Provider> {
+pub fn detect(v: &Value<'_>) -> Option<&'static Provider> {
     PROVIDERS.iter().copied().find(|p| (p.detect)(v))
 }
 
@@ -79,11 +79,11 @@ impl Context<'_> {
 }
 
 /// The value at a path of object keys (array elements by decimal index).
-pub fn at<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
+pub fn at<'v, 'a>(v: &'v Value<'a>, path: &[&str]) -> Option<&'v Value<'a>> {
     let mut cur = v;
     for k in path {
         cur = match cur {
-            Value::Object(o) => o.get(*k)?,
+            Value::Object(o) => o.get(k)?,
             Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
             _ => return None,
         };
@@ -92,17 +92,17 @@ pub fn at<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
 }
 
 /// The non-empty string at a path (numbers and booleans are rendered as text).
-pub fn str_at<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
+pub fn str_at<'v>(v: &'v Value<'_>, path: &[&str]) -> Option<&'v str> {
     match at(v, path)? {
-        Value::String(s) if !s.is_empty() => Some(s.as_str()),
+        Value::String(s) if !s.is_empty() => Some(s),
         _ => None,
     }
 }
 
 /// Owned non-empty string at a path; numbers are rendered as text.
-pub fn string_at(v: &Value, path: &[&str]) -> Option<String> {
+pub fn string_at(v: &Value<'_>, path: &[&str]) -> Option<String> {
     match at(v, path)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::String(s) if !s.is_empty() => Some(s.to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
@@ -110,7 +110,7 @@ pub fn string_at(v: &Value, path: &[&str]) -> Option<String> {
 }
 
 /// First non-empty string among several paths.
-pub fn first_string(v: &Value, paths: &[&[&str]]) -> Option<String> {
+pub fn first_string(v: &Value<'_>, paths: &[&[&str]]) -> Option<String> {
     paths.iter().find_map(|p| string_at(v, p))
 }
 
@@ -121,20 +121,20 @@ pub fn stable_uid(raw: &[u8]) -> String {
 }
 
 /// The provider's id at `path`, else a stable hash of the raw record.
-pub fn uid_or_hash(v: &Value, path: &[&str], ctx: &Context<'_>) -> String {
+pub fn uid_or_hash(v: &Value<'_>, path: &[&str], ctx: &Context<'_>) -> String {
     string_at(v, path).unwrap_or_else(|| stable_uid(ctx.raw))
 }
 
 /// Parse the timestamp at the first present path. Returns micros and, when the text was
 /// not RFC 3339, the original text for `time_raw`.
-pub fn time_at(v: &Value, paths: &[&[&str]]) -> Result<(i64, Option<String>), String> {
+pub fn time_at(v: &Value<'_>, paths: &[&[&str]]) -> Result<(i64, Option<String>), String> {
     let mut last_err = None;
     for p in paths {
         if let Some(t) = at(v, p).filter(|t| !t.is_null()) {
             match time::parse_json(t) {
                 Ok(parsed) => {
                     let raw = (!parsed.rfc3339).then(|| match t {
-                        Value::String(s) => s.clone(),
+                        Value::String(s) => s.to_string(),
                         other => other.to_string(),
                     });
                     return Ok((parsed.micros, raw));
@@ -150,7 +150,7 @@ pub fn time_at(v: &Value, paths: &[&[&str]]) -> Result<(i64, Option<String>), St
 }
 
 /// The required event type at the first present path.
-pub fn required_type(v: &Value, paths: &[&[&str]]) -> Result<String, String> {
+pub fn required_type(v: &Value<'_>, paths: &[&[&str]]) -> Result<String, String> {
     first_string(v, paths).ok_or_else(|| {
         let names: Vec<String> = paths.iter().map(|p| p.join(".")).collect();
         format!("missing event type (expected {})", names.join(" or "))
@@ -158,7 +158,7 @@ pub fn required_type(v: &Value, paths: &[&[&str]]) -> Result<String, String> {
 }
 
 /// Whether the object has all these keys.
-pub fn has_keys(v: &Value, keys: &[&str]) -> bool {
+pub fn has_keys(v: &Value<'_>, keys: &[&str]) -> bool {
     v.as_object()
-        .is_some_and(|o| keys.iter().all(|k| o.contains_key(*k)))
+        .is_some_and(|o| keys.iter().all(|k| o.contains_key(k)))
 }

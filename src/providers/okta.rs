@@ -6,7 +6,7 @@
 //! Okta events do not name the org: the tenant comes from `--tenant` or a `tenant=`
 //! folder in the input path.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
@@ -20,7 +20,7 @@ pub static PROVIDER: Provider = Provider {
 
 /// An Okta event type: dotted lower-case words (`user.session.start`). CloudTrail also
 /// has an `eventType` (`AwsApiCall`), but never dotted, and always with `eventName`.
-fn detect(v: &Value) -> bool {
+fn detect(v: &Value<'_>) -> bool {
     let dotted = str_at(v, &["eventType"]).is_some_and(|t| {
         t.contains('.')
             && t.bytes()
@@ -127,7 +127,7 @@ fn classify(t: &str) -> (Action, Option<Category>) {
     (a, None)
 }
 
-fn map(v: &Value, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
+fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     let event_type = super::required_type(v, &[&["eventType"]])?;
     let (time, time_raw) = time_at(v, &[&["published"]])?;
     let uid = super::uid_or_hash(v, &["uuid"], ctx);

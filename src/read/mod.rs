@@ -165,7 +165,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_record: 16 << 20,
-            chunk_bytes: 4 << 20,
+            chunk_bytes: 2 << 20,
         }
     }
 }

@@ -11,7 +11,7 @@
 //! The per-review "Download" button's CSV has no documented columns, so it is not
 //! read (its rows are rejected as unknown; the history report covers the same data).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Context, Decision, Format, Review, first_text, identity_type, text, time_opt};
 
@@ -39,12 +39,12 @@ pub static GRAPH: Format = Format {
 /// The all-zero GUID Graph uses for "nobody" in `reviewedBy` / `appliedBy`.
 const NOBODY: &str = "00000000-0000-0000-0000-000000000000";
 
-fn decision(v: &Value, field: &str) -> Result<(Decision, String), String> {
+fn decision(v: &Value<'_>, field: &str) -> Result<(Decision, String), String> {
     let raw = text(v, &[field]).ok_or_else(|| format!("{field} is missing"))?;
     Ok((Decision::parse(&raw)?, raw))
 }
 
-fn map_history(v: &Value, ctx: &Context<'_>) -> Result<Review, String> {
+fn map_history(v: &Value<'_>, ctx: &Context<'_>) -> Result<Review, String> {
     let review_id = text(v, &["AccessReviewId"]).ok_or("AccessReviewId is empty")?;
     let (decision, decision_raw) = decision(v, "ReviewResult")?;
     let identity_uid = text(v, &["PrincipalId"]);
@@ -74,7 +74,7 @@ fn map_history(v: &Value, ctx: &Context<'_>) -> Result<Review, String> {
     })
 }
 
-fn map_graph(v: &Value, ctx: &Context<'_>) -> Result<Review, String> {
+fn map_graph(v: &Value<'_>, ctx: &Context<'_>) -> Result<Review, String> {
     let (decision, decision_raw) = decision(v, "decision")?;
     let review_id = text(v, &["accessReviewId"]).ok_or("accessReviewId is missing")?;
     let identity_uid = text(v, &["principal", "id"]);

@@ -26,7 +26,7 @@ pub static GENERIC: Format = Format {
     map,
 };
 
-fn map(v: &serde_json::Value, ctx: &Context<'_>) -> Result<Review, String> {
+fn map(v: &crate::json::Value<'_>, ctx: &Context<'_>) -> Result<Review, String> {
     let required = |k: &str| text(v, &[k]).ok_or_else(|| format!("{k} is empty"));
     let provider = required("provider")?;
     if crate::providers::by_name(&provider).is_none() {

@@ -16,10 +16,10 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
+use crate::json::Value;
 use arrow::array::{ArrayRef, StringArray, TimestampMicrosecondArray, UInt64Array};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
@@ -34,9 +34,9 @@ pub struct Format {
     pub name: &'static str,
     pub title: &'static str,
     /// Whether a record has this format's shape.
-    pub detect: fn(&Value) -> bool,
+    pub detect: fn(&Value<'_>) -> bool,
     /// Map one record to one review row.
-    pub map: fn(&Value, &Context<'_>) -> Result<Review, String>,
+    pub map: fn(&Value<'_>, &Context<'_>) -> Result<Review, String>,
 }
 
 /// All review formats, in detection order.
@@ -48,7 +48,7 @@ pub static FORMATS: &[&Format] = &[
 ];
 
 /// The review format whose shape this record has.
-pub fn detect(v: &Value) -> Option<&'static Format> {
+pub fn detect(v: &Value<'_>) -> Option<&'static Format> {
     FORMATS.iter().copied().find(|f| (f.detect)(v))
 }
 
@@ -177,7 +177,7 @@ impl Review {
 
 /// Parse a timestamp cell: RFC 3339 or the other forms `time` reads, or a bare date
 /// (`2024-01-03`, read as midnight UTC). Empty is `None`.
-pub fn time_opt(v: Option<&Value>, field: &str) -> Result<Option<i64>, String> {
+pub fn time_opt(v: Option<&Value<'_>>, field: &str) -> Result<Option<i64>, String> {
     let Some(v) = v.filter(|v| !v.is_null()) else {
         return Ok(None);
     };
@@ -198,7 +198,7 @@ pub fn time_opt(v: Option<&Value>, field: &str) -> Result<Option<i64>, String> {
 }
 
 /// A non-empty trimmed string at `path`.
-pub fn text(v: &Value, path: &[&str]) -> Option<String> {
+pub fn text(v: &Value<'_>, path: &[&str]) -> Option<String> {
     crate::providers::str_at(v, path)
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -206,7 +206,7 @@ pub fn text(v: &Value, path: &[&str]) -> Option<String> {
 }
 
 /// The first non-empty string among `paths`.
-pub fn first_text(v: &Value, paths: &[&[&str]]) -> Option<String> {
+pub fn first_text(v: &Value<'_>, paths: &[&[&str]]) -> Option<String> {
     paths.iter().find_map(|p| text(v, p))
 }
 

@@ -19,7 +19,7 @@ pub static REVIEWS: Format = Format {
     map,
 };
 
-fn map(v: &serde_json::Value, ctx: &Context<'_>) -> Result<Review, String> {
+fn map(v: &crate::json::Value<'_>, ctx: &Context<'_>) -> Result<Review, String> {
     let review_id = text(v, &["campaignId"]).ok_or("campaignId is empty")?;
     let decision_raw = text(v, &["decision"]).ok_or("decision is missing")?;
     let decision = Decision::parse(&decision_raw)?;

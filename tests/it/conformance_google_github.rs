@@ -11,6 +11,7 @@ use std::path::Path;
 
 use arrow::array::{Array, AsArray};
 use serde_json::Value;
+use trailcheck::json;
 use trailcheck::providers::{self, Context};
 
 use crate::common::*;
@@ -20,7 +21,7 @@ fn expected(file: &Path) -> (u64, u64) {
     let text = std::fs::read_to_string(file).unwrap();
     let (mut rows, mut rejected) = (0, 0);
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: Value = serde_json::from_str(line).unwrap();
+        let v = json::from_str(line).unwrap();
         let mapped = providers::detect(&v).map(|p| {
             let ctx = Context {
                 tenant_override: Some("t1"),
@@ -538,6 +539,7 @@ fn mappers_survive_any_field_missing_or_mistyped() {
             mutants.push(removed);
             for m in mutants {
                 let raw = m.to_string();
+                let m = json::from_str(&raw).unwrap();
                 let ctx = Context {
                     tenant_override: None,
                     tenant_hint: None,

@@ -2,6 +2,7 @@
 //! (admin grant, token create/revoke/use, policy change, machine and human sign-in).
 
 use serde_json::Value;
+use trailcheck::json;
 use trailcheck::providers::{self, Context};
 
 use crate::common::samples;
@@ -14,7 +15,7 @@ fn mapped(provider: &str, file: &str, pick: impl Fn(&Value) -> bool) -> Value {
         .lines()
         .find(|l| serde_json::from_str::<Value>(l).is_ok_and(|v| pick(&v)))
         .unwrap_or_else(|| panic!("no matching record in {file}"));
-    let v: Value = serde_json::from_str(line).unwrap();
+    let v = json::from_str(line).unwrap();
     let p = providers::detect(&v).expect("detected");
     assert_eq!(p.name, provider);
     let ctx = Context {

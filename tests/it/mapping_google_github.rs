@@ -8,6 +8,7 @@
 use std::io::Read;
 
 use serde_json::Value;
+use trailcheck::json;
 use trailcheck::providers::{self, Context};
 
 use crate::common::sample_logs;
@@ -55,14 +56,15 @@ fn mapped(provider: &str, file: &str, pick: impl Fn(&Value) -> bool) -> Value {
 
 fn map_value(provider: &str, v: &Value) -> Value {
     let raw = serde_json::to_string(v).unwrap();
-    let p = providers::detect(v).expect("detected");
+    let v = json::from_str(&raw).unwrap();
+    let p = providers::detect(&v).expect("detected");
     assert_eq!(p.name, provider);
     let ctx = Context {
         tenant_override: None,
         tenant_hint: Some("hint-tenant"),
         raw: raw.as_bytes(),
     };
-    serde_json::to_value((p.map)(v, &ctx).expect("maps")).unwrap()
+    serde_json::to_value((p.map)(&v, &ctx).expect("maps")).unwrap()
 }
 
 /// A Workspace activity with an entry of this name.
