@@ -101,7 +101,7 @@ impl EventWriter {
             tick: 0,
             budget: 16 << 20,
             max_open: 256,
-            max_seen: 1_500_000,
+            max_seen: 500_000,
             seen_total: 0,
         }
     }
