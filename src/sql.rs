@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::RecordBatch;
-use arrow::datatypes::SchemaRef;
+use arrow::datatypes::{DataType, Schema, SchemaRef};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::execution::context::SQLOptions;
 
@@ -408,9 +408,34 @@ fn write_parquet(path: &Path, out: &Output) -> Result<()> {
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .build();
-    let mut w = ArrowWriter::try_new(file, out.schema.clone(), Some(props)).map_err(pq)?;
+    // The lake's text columns are read as `Utf8View`; files handed on are written with
+    // plain strings, which every Parquet reader (pandas, Spark, older arrow) understands.
+    let plain = |t: &DataType| match t {
+        DataType::Utf8View => Some(DataType::Utf8),
+        DataType::BinaryView => Some(DataType::Binary),
+        _ => None,
+    };
+    let schema: SchemaRef = Arc::new(Schema::new_with_metadata(
+        out.schema
+            .fields()
+            .iter()
+            .map(|f| match plain(f.data_type()) {
+                Some(t) => f.as_ref().clone().with_data_type(t),
+                None => f.as_ref().clone(),
+            })
+            .collect::<Vec<_>>(),
+        out.schema.metadata().clone(),
+    ));
+    let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(pq)?;
     for b in &out.batches {
-        w.write(b).map_err(pq)?;
+        let columns = b
+            .columns()
+            .iter()
+            .zip(schema.fields())
+            .map(|(c, f)| arrow::compute::cast(c, f.data_type()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let b = RecordBatch::try_new(schema.clone(), columns)?;
+        w.write(&b).map_err(pq)?;
     }
     w.close().map_err(pq)?;
     Ok(())

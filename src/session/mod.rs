@@ -9,12 +9,14 @@
 //! once in [`QUERIES`] / [`REFERENCE`].
 
 pub mod udf;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
@@ -254,17 +256,29 @@ impl Session {
                 "no lake here (expected an events/ folder): run `trailcheck ingest` first",
             ));
         }
-        let config = SessionConfig::new()
+        // DATAFUSION_* environment variables tune the engine (for example
+        // DATAFUSION_EXECUTION_BATCH_SIZE); the settings below are trailcheck's own.
+        let config = SessionConfig::from_env()?
             .with_information_schema(true)
             .with_default_catalog_and_schema("trailcheck", "public")
             .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
-            .set_bool("datafusion.execution.parquet.enable_page_index", false);
+            .set_bool("datafusion.execution.parquet.enable_page_index", false)
+            // The lake's footers are about 7 KiB; the default 512 KiB read per file cost
+            // 0.05 s and 80 MB of RSS per query over 360 files (10M events).
+            .set_str("datafusion.execution.parquet.metadata_size_hint", "65536");
         let mut ctx = SessionContext::new_with_config(config);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
+        register_views(&ctx)?;
 
         let lake = Lake::new(lake_dir);
-        register_parquet_dir(&ctx, "events", &lake.events_dir(), crate::event::schema()).await?;
+        register_parquet_dir(
+            &ctx,
+            "events",
+            &lake.events_dir(),
+            string_view_schema(&crate::event::schema()),
+        )
+        .await?;
         register_parquet_dir(
             &ctx,
             "rejects",
@@ -306,12 +320,8 @@ impl Session {
         resolved.as_of = Some(as_of);
         ctx.register_batch("params", params_batch(&resolved, as_of))?;
 
-        for q in QUERIES {
-            let sql = format!("CREATE VIEW {} AS {}", q.name, strip_comments(q.sql));
-            ctx.sql(&sql)
-                .await
-                .map_err(|e| Error::Usage(format!("queries/{}.sql: {e}", q.id)))?;
-            if materialize && q.kind == Kind::View {
+        if materialize {
+            for q in QUERIES.iter().filter(|q| q.kind == Kind::View) {
                 let df = ctx.table(q.name).await?;
                 let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
                 let batches = df.collect().await?;
@@ -321,24 +331,6 @@ impl Session {
                 ctx.register_table(q.name, Arc::new(MemTable::try_new(schema, vec![batches])?))?;
             }
         }
-        let union: Vec<String> = rules()
-            .map(|q| {
-                format!(
-                    "SELECT rule_id, severity, verdict, provider, tenant, subject_uid, subject_name, subject_type, \
-                     summary, evidence, CAST(first_seen AS TIMESTAMP) AS first_seen, CAST(last_seen AS TIMESTAMP) AS last_seen, frameworks FROM {}",
-                    q.name
-                )
-            })
-            .collect();
-        let findings_current = format!(
-            "CREATE VIEW findings_current AS \
-             SELECT substr(encode(sha256(concat_ws('|', f.rule_id, f.provider, f.tenant, f.subject_uid)), 'hex'), 1, 32) AS finding_uid, \
-                    f.rule_id, f.severity, f.verdict, f.provider, f.tenant, f.subject_uid, f.subject_name, f.subject_type, \
-                    f.summary, f.evidence, f.first_seen, f.last_seen, p.as_of, f.frameworks \
-             FROM ({}) f CROSS JOIN params p",
-            union.join(" UNION ALL ")
-        );
-        ctx.sql(&findings_current).await?;
         Ok(Session {
             ctx,
             lake,
@@ -351,6 +343,48 @@ impl Session {
     pub async fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
         Ok(self.ctx.sql(sql).await?.collect().await?)
     }
+}
+
+/// Make the default schema a [`views::LazyViews`] holding every query of `queries/` and
+/// `findings_current` (the current findings of all rules, from the lake as it is now).
+fn register_views(ctx: &SessionContext) -> Result<()> {
+    let mut schema = views::LazyViews::new(ctx.state_weak_ref());
+    for q in QUERIES {
+        let dir = match q.kind {
+            Kind::View => "views",
+            Kind::Rule => "rules",
+        };
+        schema.add(
+            q.name,
+            strip_comments(q.sql),
+            format!("queries/{dir}/{}.sql", q.id),
+        );
+    }
+    let union: Vec<String> = rules()
+        .map(|q| {
+            format!(
+                "SELECT rule_id, severity, verdict, provider, tenant, subject_uid, subject_name, subject_type, \
+                 summary, evidence, CAST(first_seen AS TIMESTAMP) AS first_seen, CAST(last_seen AS TIMESTAMP) AS last_seen, frameworks FROM {}",
+                q.name
+            )
+        })
+        .collect();
+    let findings_current = format!(
+        "SELECT substr(encode(sha256(concat_ws('|', f.rule_id, f.provider, f.tenant, f.subject_uid)), 'hex'), 1, 32) AS finding_uid, \
+                f.rule_id, f.severity, f.verdict, f.provider, f.tenant, f.subject_uid, f.subject_name, f.subject_type, \
+                f.summary, f.evidence, f.first_seen, f.last_seen, p.as_of, f.frameworks \
+         FROM ({}) f CROSS JOIN params p",
+        union.join(" UNION ALL ")
+    );
+    schema.add(
+        "findings_current",
+        findings_current,
+        "findings_current".into(),
+    );
+    let catalog = MemoryCatalogProvider::new();
+    catalog.register_schema("public", Arc::new(schema))?;
+    ctx.register_catalog("trailcheck", Arc::new(catalog));
+    Ok(())
 }
 
 /// Severity order for sorting (most severe first).
@@ -381,6 +415,23 @@ async fn register_parquet_dir(
         .schema(&schema);
     ctx.register_parquet(name, &path, opts).await?;
     Ok(())
+}
+
+/// `schema` with its text columns read as `Utf8View`: Parquet's dictionary pages decode
+/// into views of one buffer instead of a copy per row, and comparisons and grouping on
+/// short strings (provider, outcome, ids) look at the inlined prefix first. Measured on
+/// 10M CloudTrail events: the dormant-identity SQL 1.9 s -> 1.3 s, `analyze` 23 s -> 18 s
+/// (dev profile). The files themselves stay plain Parquet strings.
+fn string_view_schema(schema: &Schema) -> SchemaRef {
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 => f.as_ref().clone().with_data_type(DataType::Utf8View),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
 fn absolute(p: &Path) -> PathBuf {
