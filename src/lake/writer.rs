@@ -33,6 +33,10 @@ pub fn properties() -> WriterProperties {
         .set_max_row_group_row_count(Some(64 * 1024))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_column_dictionary_enabled(ColumnPath::from("raw"), false)
+        // Each page is compressed on its own: 4 MiB pages of whole records compress 3%
+        // better than 1 MiB ones (Okta: 43.6 -> 42.4 MB for 746 MB of JSON) at no cost
+        // in time; 8 MiB gains 1% more but costs about 13 MB of peak RSS.
+        .set_column_data_page_size_limit(ColumnPath::from("raw"), 4 << 20)
         // Min and max of whole records or random ids prune nothing.
         .set_column_statistics_enabled(ColumnPath::from("raw"), EnabledStatistics::None)
         .set_column_statistics_enabled(ColumnPath::from("event_uid"), EnabledStatistics::None)
@@ -99,9 +103,12 @@ impl EventWriter {
             files: Vec::new(),
             seq: 0,
             tick: 0,
-            budget: 16 << 20,
+            // Measured on 10M CloudTrail events (12.7 GB, 360 partitions): 16 MiB and
+            // 500k gave 314 MB peak RSS with 4 MiB raw pages, 8 MiB and 250k 274 MB at
+            // the same speed and the same 360 files (arrow's memory_size undercounts).
+            budget: 8 << 20,
             max_open: 256,
-            max_seen: 500_000,
+            max_seen: 250_000,
             seen_total: 0,
         }
     }
