@@ -13,7 +13,7 @@ same thread count, several runs, and prints the medians and ratios as a Markdown
     `trailcheck analyze` (every rule and view) for scale.
 
     pip install duckdb
-    python3 benches/gen_cloudtrail.py --mb 1024 --out /tmp/ct-1g    # or trailcheck generate
+    trailcheck generate --provider aws_cloudtrail --events 800000 --out /tmp/ct-1g
     python3 benches/compare_duckdb.py --provider aws_cloudtrail --input /tmp/ct-1g --runs 3
 
 Needs the trailcheck binary (`--trailcheck`, default: the dev build under
@@ -172,8 +172,8 @@ def lake_sizes(lake, dd_file):
     tc_same = size(glob, [ours.get(c, c) for c in both])
     dd_same = size(dd_file, both)
     return (f"; lake sizes: trailcheck {dir_bytes(os.path.join(lake, 'events')) / 1e6:.0f} MB "
-            f"in all ({tc_same / 1e6:.0f} MB in the columns DuckDB also wrote), "
-            f"DuckDB {os.path.getsize(dd_file) / 1e6:.0f} MB in all ({dd_same / 1e6:.0f} MB in those columns)")
+            f"in all ({tc_same / 1e6:.1f} MB in the columns DuckDB also wrote), "
+            f"DuckDB {os.path.getsize(dd_file) / 1e6:.0f} MB in all ({dd_same / 1e6:.1f} MB in those columns)")
 
 
 def median_of(runs, fn):
