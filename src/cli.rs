@@ -512,8 +512,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let params = a.params.params()?;
             // Errors are printed once, as the library words them (no repeated source chain).
             let msg = |e: crate::Error| anyhow::anyhow!("{e}");
+            let repl = a.query.is_none() && a.file.is_none() && std::io::stdin().is_terminal();
             let session = rt
-                .block_on(crate::session::Session::open(&a.lake.lake, &params))
+                .block_on(async {
+                    if repl {
+                        crate::session::Session::open_live(&a.lake.lake, &params).await
+                    } else {
+                        crate::session::Session::open(&a.lake.lake, &params).await
+                    }
+                })
                 .map_err(msg)?;
             let mut sink = crate::sql::Sink::new(a.format, a.output.clone()).map_err(msg)?;
             let text = match (&a.query, &a.file) {
@@ -525,7 +532,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 }
                 (None, Some(f)) => std::fs::read_to_string(f)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
-                (None, None) if std::io::stdin().is_terminal() => {
+                (None, None) if repl => {
                     crate::sql::repl(&rt, &session, &mut sink).map_err(msg)?;
                     return Ok(ExitStatus::Ok);
                 }
@@ -572,7 +579,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let rt = runtime()?;
             let params = a.params.params()?;
             rt.block_on(async {
-                let session = crate::session::Session::open(&a.lake.lake, &params).await?;
+                let session = crate::session::Session::open_live(&a.lake.lake, &params).await?;
                 crate::serve::serve(&session, &options).await
             })
             .map_err(msg)?;

@@ -18,6 +18,7 @@ use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray, Timestamp
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
 use datafusion::datasource::MemTable;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
 use crate::error::{Error, Result};
@@ -239,17 +240,29 @@ impl Session {
     /// Open a lake for querying with these parameters. Views stay views: each query
     /// computes what it reads (what `sql` and `serve` want).
     pub async fn open(lake_dir: &Path, params: &Params) -> Result<Session> {
-        Self::open_with(lake_dir, params, false).await
+        Self::open_with(lake_dir, params, false, false).await
+    }
+
+    /// Open a lake for a session that stays open (`serve`, the REPL): every statement
+    /// lists the lake's folders again, so what ingest and analyze commit meanwhile is
+    /// read. (Other sessions keep DataFusion's listing cache: one command, one listing.)
+    pub async fn open_live(lake_dir: &Path, params: &Params) -> Result<Session> {
+        Self::open_with(lake_dir, params, false, true).await
     }
 
     /// Open a lake and compute each view of `queries/views/` once, as an in-memory
     /// table, before the rules are defined on it: every rule reads the same
     /// `identities`, `credentials`, ... without recomputing them (what `analyze` wants).
     pub async fn open_materialized(lake_dir: &Path, params: &Params) -> Result<Session> {
-        Self::open_with(lake_dir, params, true).await
+        Self::open_with(lake_dir, params, true, false).await
     }
 
-    async fn open_with(lake_dir: &Path, params: &Params, materialize: bool) -> Result<Session> {
+    async fn open_with(
+        lake_dir: &Path,
+        params: &Params,
+        materialize: bool,
+        live: bool,
+    ) -> Result<Session> {
         if !lake_dir.join("events").is_dir() {
             return Err(Error::lake(
                 lake_dir,
@@ -266,10 +279,17 @@ impl Session {
             // The lake's footers are about 7 KiB; the default 512 KiB read per file cost
             // 0.05 s and 80 MB of RSS per query over 360 files (10M events).
             .set_str("datafusion.execution.parquet.metadata_size_hint", "65536");
-        let mut ctx = SessionContext::new_with_config(config);
+        // DataFusion keeps folder listings for the life of the session; a live session
+        // must see what ingest and analyze commit while it is open.
+        let mut runtime = RuntimeEnvBuilder::new();
+        if live {
+            runtime = runtime.with_object_list_cache_limit(0);
+        }
+        let runtime = runtime.build_arc()?;
+        let mut ctx = SessionContext::new_with_config_rt(config, runtime);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
-        register_views(&ctx)?;
+        register_views(&ctx, lake_dir)?;
 
         let lake = Lake::new(lake_dir);
         register_parquet_dir(
@@ -347,8 +367,8 @@ impl Session {
 
 /// Make the default schema a [`views::LazyViews`] holding every query of `queries/` and
 /// `findings_current` (the current findings of all rules, from the lake as it is now).
-fn register_views(ctx: &SessionContext) -> Result<()> {
-    let mut schema = views::LazyViews::new(ctx.state_weak_ref());
+fn register_views(ctx: &SessionContext, lake: &Path) -> Result<()> {
+    let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake);
     for q in QUERIES {
         let dir = match q.kind {
             Kind::View => "views",
@@ -358,6 +378,7 @@ fn register_views(ctx: &SessionContext) -> Result<()> {
             q.name,
             strip_comments(q.sql),
             format!("queries/{dir}/{}.sql", q.id),
+            q.kind == Kind::View,
         );
     }
     let union: Vec<String> = rules()
@@ -380,6 +401,7 @@ fn register_views(ctx: &SessionContext) -> Result<()> {
         "findings_current",
         findings_current,
         "findings_current".into(),
+        false,
     );
     let catalog = MemoryCatalogProvider::new();
     catalog.register_schema("public", Arc::new(schema))?;

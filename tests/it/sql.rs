@@ -352,3 +352,64 @@ fn params_flags_reach_the_session() {
     assert!(t.contains("2026-10-01T00:00:00"), "{t}");
     assert!(t.contains(",45,2"), "{t}");
 }
+
+/// The views of `queries/views/` are kept by a session between statements (and between
+/// the references of one statement): what a live session (`serve`, the REPL) answers
+/// must still follow the lake, and equal what a new session computes.
+#[test]
+fn kept_views_follow_the_lake() {
+    use trailcheck::session::{Params, Session, udf::value_at};
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // as_of after every sample event, so that new events count as evidence.
+    let params = Params {
+        as_of: Some(4_102_444_800_000_000),
+        ..Params::default()
+    };
+    const BY_PROVIDER: &str =
+        "SELECT provider, count(*) AS n FROM identities GROUP BY provider ORDER BY provider";
+    const FINDINGS: &str = "SELECT count(*) AS n FROM findings_current";
+    let answer = |s: &Session, q: &str| -> Vec<(serde_json::Value, serde_json::Value)> {
+        let b = rt.block_on(s.query(q)).unwrap();
+        b.iter()
+            .flat_map(|b| {
+                (0..b.num_rows()).map(move |i| {
+                    let last = b.num_columns() - 1;
+                    (value_at(b.column(0), i), value_at(b.column(last), i))
+                })
+            })
+            .collect()
+    };
+    let kept = rt.block_on(Session::open_live(&lake, &params)).unwrap();
+    let before = answer(&kept, BY_PROVIDER);
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0].0, "okta");
+    assert_eq!(answer(&kept, BY_PROVIDER), before, "same lake, same answer");
+    let findings_before = answer(&kept, FINDINGS);
+
+    // A CloudTrail ingest into the same lake while the session is open.
+    let ct = sample_logs("aws_cloudtrail");
+    let (_, out) = ingest(&lake, &[ct.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let after = answer(&kept, BY_PROVIDER);
+    assert_eq!(
+        after.len(),
+        2,
+        "the new provider's identities appear: {after:?}"
+    );
+    assert_eq!(after[0].0, "aws_cloudtrail");
+    assert_eq!(after[1], before[0], "okta's identities are unchanged");
+    let fresh = rt.block_on(Session::open(&lake, &params)).unwrap();
+    assert_eq!(after, answer(&fresh, BY_PROVIDER));
+    let findings_after = answer(&kept, FINDINGS);
+    assert_eq!(findings_after, answer(&fresh, FINDINGS));
+    assert_ne!(
+        findings_after, findings_before,
+        "CloudTrail's planted findings appear"
+    );
+}
