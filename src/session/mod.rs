@@ -237,8 +237,9 @@ pub fn findings_schema() -> SchemaRef {
 }
 
 impl Session {
-    /// Open a lake for querying with these parameters. Views stay views: each query
-    /// computes what it reads (what `sql` and `serve` want).
+    /// Open a lake for querying with these parameters, for one command. Views are
+    /// planned when first named; those of `queries/views/` are computed on their first
+    /// scan and kept while the lake's files stay the same ([`views::CachedView`]).
     pub async fn open(lake_dir: &Path, params: &Params) -> Result<Session> {
         Self::open_with(lake_dir, params, false, false).await
     }
