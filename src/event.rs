@@ -1,4 +1,4 @@
-//! The events table: one normalized row per provider event (DESIGN section 3).
+//! The events table: one normalized row per provider event (docs/design.md section 3).
 //!
 //! Providers produce [`Event`] values; [`EventBatchBuilder`] turns them, together with
 //! the raw bytes and provenance that the pipeline knows, into Arrow record batches with
@@ -14,7 +14,7 @@ use arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
-/// Event category (DESIGN section 3).
+/// Event category (docs/design.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
@@ -42,7 +42,7 @@ impl Category {
     }
 }
 
-/// Normalized verb of an event (DESIGN section 3, `action`).
+/// Normalized verb of an event (docs/design.md section 3, `action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Action {
     #[serde(rename = "role.grant")]

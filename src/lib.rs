@@ -1,6 +1,6 @@
 //! trailcheck: audit-log evidence for cloud identity providers.
 //!
-//! The crate is laid out along the data flow (see `../shared/DESIGN.md`):
+//! The crate is laid out along the data flow (see `docs/design.md`):
 //!
 //! ```text
 //! read  ->  providers  ->  lake  ->  (session / analyses -> scoring -> report)

@@ -1,4 +1,4 @@
-//! `trailcheck sql`: the data team's door to the lake (DESIGN sections 1 and 7).
+//! `trailcheck sql`: the data team's door to the lake (docs/design.md sections 1 and 7).
 //!
 //! Every statement runs through the one [`Session`] (`Session::open`: views stay lazy)
 //! and is read-only: DataFusion's [`SQLOptions`] refuse anything that would write or

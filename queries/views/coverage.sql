@@ -2,7 +2,7 @@
 -- last event, days covered, days with events, events per day, event types and
 -- categories seen. `window_days` runs from the first event to as_of: the span in which
 -- absence of activity can be observed at all.
--- Only events up to as_of are evidence (as_of is the end of the evidence, DESIGN section 5).
+-- Only events up to as_of are evidence (as_of is the end of the evidence, docs/design.md section 5).
 SELECT
     e.provider,
     e.tenant,

@@ -1,5 +1,5 @@
 //! The lake: Hive-partitioned zstd Parquet that DuckDB, Spark, Trino and pyarrow read
-//! as it is (DESIGN section 2).
+//! as it is (docs/design.md section 2).
 //!
 //! ```text
 //! LAKE/events/provider=okta/tenant=<enc>/event_date=2026-11-27/part-<run>-<n>.parquet

@@ -1,4 +1,4 @@
-//! Claims profiles (DESIGN section 6): what each provider documents that it logs, as
+//! Claims profiles (docs/design.md section 6): what each provider documents that it logs, as
 //! TOML data files in `claims/` compiled into the binary and listed once in
 //! [`BUILTIN`]. A user's own profile (`--claims PATH`, same schema, documented in
 //! `claims/README.md`) replaces the built-in profile of its provider.

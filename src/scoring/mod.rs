@@ -1,4 +1,4 @@
-//! Score each provider's documented logging claims against the lake (DESIGN section 6).
+//! Score each provider's documented logging claims against the lake (docs/design.md section 6).
 //!
 //! For every provider/tenant in the `coverage` view and every claim of that provider's
 //! profile ([`claims`]), the scorer runs SQL through the one [`Session`] and gives the

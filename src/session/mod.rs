@@ -1,4 +1,4 @@
-//! The one DataFusion session over a lake (DESIGN sections 1 and 5).
+//! The one DataFusion session over a lake (docs/design.md sections 1 and 5).
 //!
 //! [`Session::open`] registers the lake's tables (`events`, `rejects`, `runs`,
 //! `findings`, `scorecards`), the reference tables kept as data in `queries/reference/`,
@@ -209,7 +209,7 @@ fn ts_type() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
 }
 
-/// The stored findings' schema (DESIGN section 5, plus the run that wrote them).
+/// The stored findings' schema (docs/design.md section 5, plus the run that wrote them).
 pub fn findings_schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     Arc::new(Schema::new(vec![

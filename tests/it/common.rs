@@ -10,16 +10,13 @@ pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_trailcheck"))
 }
 
-/// `../shared/samples/<provider>`: CI has `../shared` beside the checkout.
+/// `tests/fixtures/samples/<provider>`: real-format events from public sources (see the
+/// NOTICE there for each file's source and licence).
 pub fn samples(provider: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/samples")
+        .join("tests/fixtures/samples")
         .join(provider);
-    assert!(
-        p.is_dir(),
-        "{} is missing: the tests need ../shared beside the checkout",
-        p.display()
-    );
+    assert!(p.is_dir(), "{} is missing", p.display());
     p
 }
 

@@ -1,4 +1,4 @@
-//! Google Workspace, Google Cloud audit logs and GitHub: every line of ../shared/samples
+//! Google Workspace, Google Cloud audit logs and GitHub: every line of tests/fixtures/samples
 //! becomes event rows or a reject whose reason names what is wrong, and the whole
 //! `sample-logs/` exports give exactly the rows their PLANTED.md states.
 //!

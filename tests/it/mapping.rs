@@ -129,7 +129,7 @@ fn entra_families() {
         "entra_human_signin_graph",
         mapped(
             "entra",
-            "msgraph-docs-beta-signin-list-example1.ndjson",
+            "trailcheck-graph-beta-signin-duplicate-keys.ndjson",
             |_| true
         )
     );

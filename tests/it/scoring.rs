@@ -1,4 +1,4 @@
-//! The claims scorer (DESIGN section 6): each status over small fixture lakes, the
+//! The claims scorer (docs/design.md section 6): each status over small fixture lakes, the
 //! contradictions the issue names (tokens used but their creation never logged; a
 //! covered window shorter than the claimed retention; gaps in a continuous stream),
 //! malformed user profiles, the built-in profiles against the reference CSV, and

@@ -814,7 +814,7 @@ class OktaGen:
         text.append(md_table(["subject id", "what", "facts", "expected"], rows_mi))
         text.append("\n## Credentials (API tokens)\n")
         text.append(md_table(["subject id", "what", "facts", "expected"], rows_cred))
-        text.append("\nNote: an API token is both a credential and (DESIGN section 4) a machine identity. The "
+        text.append("\nNote: an API token is both a credential and (docs/design.md section 4) a machine identity. The "
                     "expected rule above is `dormant-credential`; an implementation that reports API tokens under "
                     "`dormant-machine-identity` instead must document it. The user svc-terraform@acme.com is active "
                     "(key A) and must not be dormant.\n")
