@@ -1,4 +1,4 @@
-//! The command line (DESIGN section 7). Parses arguments with clap, calls the library,
+//! The command line (docs/design.md section 7). Parses arguments with clap, calls the library,
 //! prints results, and turns the outcome into an [`ExitStatus`]. `anyhow` stops here:
 //! the library returns typed errors.
 
@@ -660,6 +660,8 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "seconds": s.elapsed.as_secs_f64(),
         "decoded_bytes": s.decoded_bytes,
+        "attached_to_tenant": s.attached,
+        "unknown_tenant": s.unknown_tenant,
     })
 }
 
@@ -700,6 +702,18 @@ fn print_summary(s: &IngestSummary) {
             "{} records rejected: see `rejects/run={}/rejects.parquet` in the lake",
             t.rejected, s.run_id
         );
+    }
+    for a in &s.attached {
+        println!(
+            "{} {} events named no tenant: attached to {}, the only {} tenant in this run",
+            a.events + a.duplicates,
+            a.provider,
+            a.tenant.escape_debug(),
+            a.provider
+        );
+    }
+    for (p, n) in &s.unknown_tenant {
+        println!("{}", crate::lake::writer::unknown_tenant_advice(p, *n));
     }
 }
 

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::event::{EventBatchBuilder, Provenance};
 use crate::json::{self, Value};
 use crate::lake::tables::{self, Counts, Reject, RunInput, RunRecord};
-use crate::lake::writer::EventWriter;
+use crate::lake::writer::{Attached, EventWriter};
 use crate::lake::{Intent, Lake, temp_name};
 use crate::providers::{self, Context, Provider};
 use crate::read::{self, Chunk, FileDone, InputFile, ReadOptions};
@@ -70,6 +70,10 @@ pub struct IngestSummary {
     pub elapsed: Duration,
     /// Bytes after decompression.
     pub decoded_bytes: u64,
+    /// Events without a tenant attached to the only tenant of their provider in this run.
+    pub attached: Vec<Attached>,
+    /// Events of this run left in tenant `unknown`, per provider.
+    pub unknown_tenant: BTreeMap<String, u64>,
 }
 
 impl IngestSummary {
@@ -340,6 +344,13 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         return Err(e);
     }
 
+    let attached = writer.attach_unknown_tenants()?;
+    for a in &attached {
+        let c = counts.entry(a.provider.clone()).or_default();
+        c.ingested -= a.duplicates;
+        c.duplicates += a.duplicates;
+    }
+    let unknown_tenant = writer.unknown_tenant_rows();
     let mut renames = writer.finish()?;
     if let Some(r) = rejects.finish()? {
         renames.push(r);
@@ -370,6 +381,8 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
             "provider": opts.provider,
             "tenant": opts.tenant,
             "files_written": renames.len(),
+            "attached_to_tenant": attached,
+            "unknown_tenant": unknown_tenant,
         }),
     };
     lock.commit(Intent {
@@ -386,6 +399,8 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         skipped,
         elapsed: started.elapsed(),
         decoded_bytes,
+        attached,
+        unknown_tenant,
     })
 }
 

@@ -12,7 +12,9 @@
 -- For each `revoke` row of `review_items`, the decision time is when it was applied, else
 -- when it was decided, else the review's end; the deadline is that plus
 -- `review_grace_days`. Decisions whose deadline is after as_of are not judged yet.
--- Confirmed when the reviewed resource names a role (`role_assignments`, by name or id)
+-- Confirmed when the reviewed resource names a role (`role_assignments`: by uid or name,
+-- or by the last segment of an ARN or path, case-insensitively, so a review's
+-- `AdministratorAccess` is the logs' `arn:aws:iam::aws:policy/AdministratorAccess`)
 -- that the identity still holds at as_of (its last grant is later than its last revoke:
 -- never revoked, or granted again), or when the decision
 -- is about the whole account (no resource, or the resource is the identity or one of its
@@ -54,7 +56,11 @@ roles AS (
     FROM due d
     JOIN role_assignments ra
       ON ra.provider = d.provider AND ra.tenant = d.tenant AND ra.holder_uid = d.lake_uid
-     AND (lower(ra.role) = lower(d.resource) OR lower(ra.role) = lower(d.resource_uid))
+     -- By uid or name, or by the last segment of an ARN or path (`AdministratorAccess` is
+     -- `arn:aws:iam::aws:policy/AdministratorAccess`, `owner` is `roles/owner`).
+     AND (lower(ra.role) IN (lower(d.resource), lower(d.resource_uid))
+          OR lower(regexp_replace(ra.role, '^.*[/:]', '')) IN (lower(regexp_replace(d.resource, '^.*[/:]', '')),
+                                                                lower(regexp_replace(d.resource_uid, '^.*[/:]', ''))))
     GROUP BY d.review_uid
 ),
 use_events AS (

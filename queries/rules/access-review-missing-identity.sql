@@ -25,7 +25,7 @@ SELECT
     provider,
     tenant,
     concat(identity_uid, ' / ', review_id) AS subject_uid,
-    identity_name AS subject_name,
+    coalesce(identity_name, identity_uid) AS subject_name,
     CASE WHEN is_machine THEN 'machine_identity' ELSE 'human_identity' END AS subject_type,
     concat(
         CASE WHEN is_machine THEN 'Machine identity ' ELSE 'Identity ' END,

@@ -14,7 +14,8 @@
 -- created at least that long ago and never used. Created less than `dormant_days` ago and
 -- never used: not dormant (grace period). No activity and no creation in an evidence
 -- window shorter than `dormant_days`: indeterminate (the export cannot show it). Severity
--- is high when the identity still holds an admin role, else medium.
+-- is high when the identity still holds an admin role, else medium. The subject is named by
+-- the most recent name any event gives it (`identities.identity_name`), else by its uid.
 -- ## Frameworks
 -- OWASP NHI1 (Improper Offboarding), NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.18,
 -- SOC 2 CC6.2
@@ -49,7 +50,7 @@ SELECT
     provider,
     tenant,
     identity_uid AS subject_uid,
-    identity_name AS subject_name,
+    coalesce(identity_name, identity_uid) AS subject_name,
     'machine_identity' AS subject_type,
     CASE
         WHEN verdict = 'indeterminate' THEN

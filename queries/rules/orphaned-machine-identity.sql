@@ -18,7 +18,7 @@ SELECT
     m.provider,
     m.tenant,
     m.identity_uid AS subject_uid,
-    m.identity_name AS subject_name,
+    coalesce(m.identity_name, m.identity_uid) AS subject_name,
     'machine_identity' AS subject_type,
     concat('Machine identity ', coalesce(m.identity_name, m.identity_uid), ' was created by ',
            coalesce(c.identity_name, c.identity_uid), ', who is ', c.status,

@@ -10,7 +10,9 @@
 -- From the `credentials` view: active, long-lived, used within `dormant_days` before
 -- as_of (so not dormant), and created or rotated on or before as_of minus
 -- `rotation_days` as shown by the logs. Credentials created before the evidence window
--- are not judged: their age is unknown.
+-- are not judged: their age is unknown. Users' OAuth grants (kind `oauth-grant`) are not
+-- rotated and not judged. The subject is named by the name the logs give the credential,
+-- else by its id, with its owner.
 -- ## Frameworks
 -- OWASP NHI7 (Long-Lived Secrets), NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.17, SOC 2 CC6.1
 SELECT
@@ -20,9 +22,11 @@ SELECT
     k.provider,
     k.tenant,
     k.credential_uid AS subject_uid,
-    concat(k.credential_uid, CASE WHEN k.owner_uid IS NOT NULL THEN concat(' (', coalesce(k.owner_name, k.owner_uid), ')') ELSE '' END) AS subject_name,
+    concat(coalesce(k.credential_name, k.credential_uid),
+           CASE WHEN k.owner_uid IS NOT NULL THEN concat(' (', coalesce(k.owner_name, k.owner_uid), ')') ELSE '' END) AS subject_name,
     'credential' AS subject_type,
-    concat('Credential ', k.credential_uid, ' is in use but was last issued on ',
+    concat('Credential ', CASE WHEN k.credential_name IS NOT NULL AND k.credential_name <> k.credential_uid
+                THEN concat(k.credential_name, ' (', k.credential_uid, ')') ELSE k.credential_uid END, ' is in use but was last issued on ',
            to_char(coalesce(k.rotated_at, k.created_at), '%Y-%m-%d'), ': rotate it.') AS summary,
     json_object('owner_uid', k.owner_uid, 'created_at', k.created_at, 'rotated_at', k.rotated_at,
                 'last_used', k.last_used, 'last_used_event', k.last_used_event,

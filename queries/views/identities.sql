@@ -2,10 +2,16 @@
 --
 -- An identity is known from what it did (as an actor, or a role assumed by it) and from
 -- lifecycle events about it (created, enabled, disabled, deleted, updated). Failed attempts are
--- not activity. `kind` is `machine` when any event says so (DESIGN section 4), `system`
+-- not activity. `kind` is `machine` when any event says so (docs/design.md section 4), `system`
 -- for provider-operated principals (AWS services, Okta's system principal, Google
 -- service agents), `human` when an event says so, else `unknown`. `status` is as of the end of the evidence.
--- Only events up to as_of are evidence (as_of is the end of the evidence, DESIGN section 5).
+-- `identity_name` is the name people know it by: the most recent non-empty name that
+-- events give this uid, as the actor of its activity (`actor_name`) or as the target of
+-- any event (`target_name`), a name other than the uid itself preferred (a Workspace
+-- client named only by the `app_name` of a token event, an app whose latest event carries
+-- no name, keep their name); at the same instant the name it acts under wins (a
+-- Workspace service account using its own client is its email, not the app).
+-- Only events up to as_of are evidence (as_of is the end of the evidence, docs/design.md section 5).
 WITH use_events AS (
     SELECT provider, tenant, actor_uid AS identity_uid, actor_name AS name,
            actor_is_machine AS machine, actor_type, time, event_uid
@@ -20,7 +26,11 @@ WITH use_events AS (
 ),
 activity AS (
     SELECT provider, tenant, identity_uid,
-           last_value(name ORDER BY time) AS name,
+           -- The latest name it acts under (a name other than its uid), and whether it
+           -- acts under its uid.
+           last_value(name ORDER BY time, name) FILTER (WHERE name <> '' AND name <> identity_uid) AS name,
+           max(time) FILTER (WHERE name <> '' AND name <> identity_uid) AS named_at,
+           coalesce(bool_or(name = identity_uid), false) AS self_named,
            bool_or(machine) AS machine,
            bool_or(NOT machine) AS human,
            bool_or(actor_type = 'system') AS system,
@@ -33,7 +43,6 @@ activity AS (
 ),
 lifecycle AS (
     SELECT provider, tenant, target_uid AS identity_uid,
-           last_value(target_name ORDER BY time) AS name,
            bool_or(target_is_machine) AS machine,
            bool_or(NOT target_is_machine) AS human,
            min(time) FILTER (WHERE action = 'identity.create') AS created_at,
@@ -48,12 +57,35 @@ lifecycle AS (
     WHERE (action LIKE 'identity.%' OR category = 'lifecycle') AND target_uid IS NOT NULL
       AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     GROUP BY provider, tenant, target_uid
+),
+target_names AS (
+    -- The latest name any event gives it as its target (each name once, at the last time
+    -- it was given: ordering a few names per uid is cheaper than ordering every event).
+    SELECT provider, tenant, uid,
+           last_value(name ORDER BY time, name) FILTER (WHERE name <> uid) AS name,
+           max(time) FILTER (WHERE name <> uid) AS named_at,
+           bool_or(name = uid) AS self_named
+    FROM (
+        SELECT provider, tenant, target_uid AS uid, target_name AS name, max(time) AS time
+        FROM events
+        WHERE target_uid IS NOT NULL AND target_name IS NOT NULL AND target_name <> ''
+          AND time <= (SELECT as_of FROM params)
+        GROUP BY 1, 2, 3, 4
+    ) n
+    GROUP BY provider, tenant, uid
 )
 SELECT
     coalesce(a.provider, l.provider) AS provider,
     coalesce(a.tenant, l.tenant) AS tenant,
     coalesce(a.identity_uid, l.identity_uid) AS identity_uid,
-    coalesce(l.name, a.name) AS identity_name,
+    -- The most recent of the two names (at the same instant the name it acts under), else
+    -- its uid when events name it by its uid.
+    CASE
+        WHEN a.name IS NOT NULL AND (t.name IS NULL OR a.named_at >= t.named_at) THEN a.name
+        WHEN t.name IS NOT NULL THEN t.name
+        WHEN coalesce(a.self_named, false) OR coalesce(t.self_named, false)
+            THEN coalesce(a.identity_uid, l.identity_uid)
+    END AS identity_name,
     CASE
         WHEN coalesce(a.system, false) THEN 'system'
         WHEN coalesce(a.machine, false) OR coalesce(l.machine, false) THEN 'machine'
@@ -80,3 +112,6 @@ SELECT
 FROM activity a
 FULL OUTER JOIN lifecycle l
     ON a.provider = l.provider AND a.tenant = l.tenant AND a.identity_uid = l.identity_uid
+LEFT JOIN target_names t
+    ON t.provider = coalesce(a.provider, l.provider) AND t.tenant = coalesce(a.tenant, l.tenant)
+   AND t.uid = coalesce(a.identity_uid, l.identity_uid)

@@ -8,9 +8,14 @@
 //! identities as IAM users with `AKIA` keys (`svc-deploy`, `svc-backup`,
 //! `svc-terraform`), workload roles (EC2 instance role, Lambda and ECS task roles) and
 //! AWS services assuming them. Planted: `svc-legacy-reporting` (IAM user with a key)
-//! acts daily on days 1-20 and never again (dormant machine identity); `svc-data-export`
-//! is created on day 9 with an access key that is never used (dormant credential);
-//! `AdministratorAccess` is attached to `svc-deploy` on day 30 (machine holding admin).
+//! acts daily on days 1-20 and never again (dormant machine identity); a console
+//! admin, IAM user `mateo.garcia` (a person: `ConsoleLogin` with MFA, then calls with
+//! `userIdentity.invokedBy` `signin.amazonaws.com` and an hourly `ASIA` session key),
+//! signs in on days 5-41 and is idle after (a person, never a dormant machine
+//! identity: `invokedBy` does not make a machine); on day 9 this admin creates
+//! `svc-data-export` with an access key that is never used (dormant credential) and
+//! attaches `AmazonS3ReadOnlyAccess` to it; `AdministratorAccess` is attached to
+//! `svc-deploy` on day 30 (machine holding admin).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -57,9 +62,19 @@ struct Person {
     admin: bool,
 }
 
+/// An IAM user who is a person, working in the console: signs in with a password and
+/// MFA, and the console calls for it with a session key (`ASIA`).
+struct ConsoleUser {
+    name: &'static str,
+    principal: String,
+    ip: String,
+    agent: &'static str,
+}
+
 struct Cast {
     account: String,
     users: Vec<KeyUser>,
+    console: ConsoleUser,
     dormant: KeyUser,
     export_key: String,
     roles: Vec<Role>,
@@ -70,8 +85,14 @@ struct Cast {
 enum Plant {
     /// The dormant machine identity's daily call.
     LegacyCall,
+    /// The console admin signs in ...
+    ConsoleLogin,
+    /// ... and looks around (IAM reads through the console).
+    ConsoleRead,
+    /// The console admin creates `svc-data-export`, its key, and attaches a policy.
     CreateExportUser,
     CreateExportKey,
+    AttachExportPolicy,
     GrantAdminToDeploy,
     AttachReadOnlyToRole,
     CreatePolicyVersion,
@@ -108,6 +129,12 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         "Boto3/1.26.90 md/Botocore#1.29.90 ua/2.0 os/linux#5.10.219-208.866.amzn2.x86_64 md/arch#x86_64 lang/python#3.9.16 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.29.90",
     );
     let export_key = format!("AKIA{}", rng.chars(BASE32, 16));
+    let console = ConsoleUser {
+        name: "mateo.garcia",
+        principal: format!("AIDA{}", rng.chars(BASE32, 17)),
+        ip: rng.ip(),
+        agent: super::BROWSER_AGENTS[0],
+    };
     let role = |rng: &mut Rng, name: &'static str, via: &'static str| Role {
         name,
         id: format!("AROA{}", rng.chars(BASE32, 17)),
@@ -143,6 +170,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
     Cast {
         account,
         users,
+        console,
         dormant,
         export_key,
         roles,
@@ -150,10 +178,19 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
     }
 }
 
+/// Days the console admin `mateo.garcia` works; more than `dormant_days` before the end.
+const CONSOLE_DAYS: [u32; 6] = [5, 9, 16, 23, 30, 41];
+
 fn planted() -> Vec<Planted<Plant>> {
     let mut p: Vec<_> = (1..=20).map(|d| at(d, 2, 15, Plant::LegacyCall)).collect();
+    // The console admin's working days; idle from day 42 to the window's end (day 179).
+    for d in CONSOLE_DAYS {
+        p.push(at(d, 13, 50, Plant::ConsoleLogin));
+        p.push(at(d, 13, 56, Plant::ConsoleRead));
+    }
     p.push(at(9, 14, 2, Plant::CreateExportUser));
     p.push(at(9, 14, 4, Plant::CreateExportKey));
+    p.push(at(9, 14, 7, Plant::AttachExportPolicy));
     p.push(at(30, 10, 41, Plant::GrantAdminToDeploy));
     p.push(at(50, 16, 5, Plant::AttachReadOnlyToRole));
     p.push(at(60, 11, 30, Plant::CreatePolicyVersion));
@@ -199,6 +236,8 @@ struct Call<'a> {
     response: String,
     error: Option<(&'a str, String)>,
     read_only: bool,
+    /// `additionalEventData` (JSON), when the event has it.
+    additional: Option<String>,
 }
 
 fn user_identity(cast: &Cast, u: &KeyUser) -> String {
@@ -245,6 +284,51 @@ fn role_identity(cast: &Cast, r: &Role, time: &str) -> String {
         a = cast.account,
         n = r.name,
     )
+}
+
+/// The console admin: an IAM user signing in (no key), or the console calling for it
+/// (`invokedBy` `signin.amazonaws.com`, an `ASIA` session key of the sign-in session).
+fn console_identity(cast: &Cast, u: &ConsoleUser, time: Option<&str>) -> String {
+    let mut s = format!(
+        r#"{{"type":"IAMUser","principalId":"{p}","arn":"arn:aws:iam::{a}:user/{n}","accountId":"{a}","#,
+        p = u.principal,
+        a = cast.account,
+        n = u.name,
+    );
+    if let Some(time) = time {
+        let (key, created) = session(cast, u.name, time);
+        let _ = write!(
+            s,
+            r#""accessKeyId":"ASIA{key}","userName":"{n}","sessionContext":{{"sessionIssuer":{{}},"webIdFederationData":{{}},"attributes":{{"creationDate":"{created}","mfaAuthenticated":"true"}}}},"invokedBy":"signin.amazonaws.com"}}"#,
+            n = u.name,
+        );
+    } else {
+        let _ = write!(s, r#""userName":"{}"}}"#, u.name);
+    }
+    s
+}
+
+/// A call the console makes for the console admin.
+fn console_call<'a>(
+    cast: &Cast,
+    time: &str,
+    name: &'a str,
+    request: String,
+    response: String,
+    read_only: bool,
+) -> Call<'a> {
+    Call {
+        identity: console_identity(cast, &cast.console, Some(time)),
+        source: "iam",
+        name,
+        ip: cast.console.ip.clone(),
+        agent: "AWS Internal",
+        request,
+        response,
+        error: None,
+        read_only,
+        additional: None,
+    }
 }
 
 fn person_identity(cast: &Cast, p: &Person, time: &str) -> String {
@@ -333,6 +417,7 @@ fn admin_iam_call<'a>(
         response,
         error: None,
         read_only: false,
+        additional: None,
     }
 }
 
@@ -351,9 +436,35 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             response: "null".into(),
             error: None,
             read_only: true,
+            additional: None,
         },
-        Some(Plant::CreateExportUser) => admin_iam_call(
-            person_identity(cast, admin, &time),
+        Some(Plant::ConsoleLogin) => Call {
+            identity: console_identity(cast, &cast.console, None),
+            source: "signin",
+            name: "ConsoleLogin",
+            ip: cast.console.ip.clone(),
+            agent: cast.console.agent,
+            request: "null".into(),
+            response: r#"{"ConsoleLogin":"Success"}"#.into(),
+            error: None,
+            read_only: false,
+            additional: Some(
+                r#"{"LoginTo":"https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_c63b8a8f4a2e0c1d","MobileVersion":"No","MFAIdentifier":"arn:aws:iam::ACCOUNT:mfa/mateo.garcia","MFAUsed":"Yes"}"#
+                    .replace("ACCOUNT", &a),
+            ),
+        },
+        Some(Plant::ConsoleRead) => {
+            let (name, request) = *rng.pick(&[
+                ("ListUsers", r#"{"maxItems":1000}"#),
+                ("GetAccountSummary", "null"),
+                ("ListAccessKeys", r#"{"userName":"svc-backup"}"#),
+                ("ListAttachedUserPolicies", r#"{"userName":"svc-deploy"}"#),
+            ]);
+            console_call(cast, &time, name, request.into(), "null".into(), true)
+        }
+        Some(Plant::CreateExportUser) => console_call(
+            cast,
+            &time,
             "CreateUser",
             r#"{"userName":"svc-data-export","tags":[{"key":"owner","value":"data-platform"}]}"#.into(),
             format!(
@@ -361,17 +472,26 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
                 rng.chars(BASE32, 17),
                 super::timestamp(micros, false).replace('T', " ").replace('Z', "")
             ),
-            rng.ip(),
+            false,
         ),
-        Some(Plant::CreateExportKey) => admin_iam_call(
-            person_identity(cast, admin, &time),
+        Some(Plant::CreateExportKey) => console_call(
+            cast,
+            &time,
             "CreateAccessKey",
             r#"{"userName":"svc-data-export"}"#.into(),
             format!(
                 r#"{{"accessKey":{{"userName":"svc-data-export","accessKeyId":"{}","status":"Active","createDate":"{}"}}}}"#,
                 cast.export_key, time
             ),
-            rng.ip(),
+            false,
+        ),
+        Some(Plant::AttachExportPolicy) => console_call(
+            cast,
+            &time,
+            "AttachUserPolicy",
+            r#"{"userName":"svc-data-export","policyArn":"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}"#.into(),
+            "null".into(),
+            false,
         ),
         Some(Plant::GrantAdminToDeploy) => admin_iam_call(
             person_identity(cast, admin, &time),
@@ -401,12 +521,23 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
     }
     let _ = write!(
         buf,
-        r#""requestParameters":{},"responseElements":{},"requestID":"{}","eventID":"{}","readOnly":{},"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"{a}","eventCategory":"Management","tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{}"}}}}"#,
-        call.request,
-        call.response,
+        r#""requestParameters":{},"responseElements":{},"#,
+        call.request, call.response
+    );
+    if let Some(extra) = &call.additional {
+        let _ = write!(buf, r#""additionalEventData":{extra},"#);
+    }
+    let _ = write!(
+        buf,
+        r#""requestID":"{}","eventID":"{}","readOnly":{},"eventType":"{}","managementEvent":true,"recipientAccountId":"{a}","eventCategory":"Management","tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{}"}}}}"#,
         rng.uuid(),
         rng.uuid(),
         call.read_only,
+        if call.name == "ConsoleLogin" {
+            "AwsConsoleSignIn"
+        } else {
+            "AwsApiCall"
+        },
         if call.source == "iam" || call.source == "sts" {
             source.clone()
         } else {
@@ -457,6 +588,7 @@ fn policy_change<'a>(rng: &mut Rng, cast: &Cast, p: &Person, time: &str, which: 
         response: "null".into(),
         error: None,
         read_only: false,
+        additional: None,
     }
 }
 
@@ -487,6 +619,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                     )
                 }),
                 read_only: true,
+                additional: None,
             }
         }
         1 => {
@@ -518,6 +651,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 response: "null".into(),
                 error: None,
                 read_only: true,
+                additional: None,
             }
         }
         2 => {
@@ -552,6 +686,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 ),
                 error: None,
                 read_only: true,
+                additional: None,
             }
         }
         3 => {
@@ -567,6 +702,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 response: "null".into(),
                 error: None,
                 read_only: true,
+                additional: None,
             }
         }
         4 => {
@@ -581,6 +717,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 response: r#"{"ConsoleLogin":"Success"}"#.into(),
                 error: None,
                 read_only: false,
+                additional: None,
             }
         }
         6 => {
@@ -618,6 +755,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 ),
                 error: None,
                 read_only: true,
+                additional: None,
             }
         }
     }

@@ -12,7 +12,9 @@
 //! Categories: `AuditLogs`, `SignInLogs` (interactive users, with MFA and conditional
 //! access), `NonInteractiveUserSignInLogs` (token refreshes), `ServicePrincipalSignInLogs`
 //! (apps with client secrets or certificates: `servicePrincipalCredentialKeyId` names the
-//! key) and `ManagedIdentitySignInLogs` (Azure workloads, no IP address).
+//! key) and `ManagedIdentitySignInLogs` (Azure workloads, no IP address); planted only:
+//! `ServicePrincipalRiskEvents` (Identity Protection's risk detections on workload
+//! identities, the Graph `servicePrincipalRiskDetection` in `properties`).
 //!
 //! Cast per tenant: sixteen people; service principals `Payroll Export Service`,
 //! `ServiceNow Connector`, `Terraform Cloud` and `Datadog Azure Integration`; managed
@@ -24,7 +26,11 @@
 //! to `Payroll Export Service` on day 10 and never used (dormant credential; the app goes
 //! on using its first secret); Global Administrator is granted to a person on day 12 and
 //! Application Administrator to `Terraform Cloud` on day 35 (a machine holding an admin
-//! role); a conditional access policy is added on day 20 and updated on day 60.
+//! role); a conditional access policy is added on day 20 and updated on day 60;
+//! service principal `Invoice OCR Connector` signs in with its client secret on days
+//! 2-30 and never again, and on day 165 Identity Protection reports that secret leaked
+//! (a `leakedCredentials` risk detection naming it in `properties.servicePrincipalId`):
+//! the detection is about it, not by it, so it stays a dormant machine identity.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -53,14 +59,17 @@ const SIGNIN: usize = 1;
 const NONINTERACTIVE: usize = 2;
 const SERVICE_PRINCIPAL: usize = 3;
 const MANAGED_IDENTITY: usize = 4;
+/// Only planted records (the risk detection).
+const SP_RISK: usize = 5;
 const CATEGORIES: &[&str] = &[
     "AuditLogs",
     "SignInLogs",
     "NonInteractiveUserSignInLogs",
     "ServicePrincipalSignInLogs",
     "ManagedIdentitySignInLogs",
+    "ServicePrincipalRiskEvents",
 ];
-/// Background events per stream.
+/// Background events per stream (the first five).
 const STREAM_WEIGHTS: &[u32] = &[12, 22, 26, 25, 15];
 
 /// First-party resources: (display name, application id).
@@ -167,9 +176,13 @@ struct ManagedIdentity {
 
 struct Cast {
     tenant: String,
+    /// Short organisation name.
+    org: String,
     people: Vec<Person>,
     sps: Vec<ServicePrincipal>,
     legacy: ServicePrincipal,
+    /// Idle after day 30; its secret reported leaked on day 165.
+    invoice: ServicePrincipal,
     backup_key: String,
     mis: Vec<ManagedIdentity>,
     /// The provisioning app: (name, app id, service principal id).
@@ -189,6 +202,8 @@ enum Plant {
     GrantAppAdminToSp,
     AddCaPolicy,
     UpdateCaPolicy,
+    InvoiceSignIn,
+    InvoiceRiskDetection,
 }
 
 fn guid(rng: &mut Rng) -> String {
@@ -238,6 +253,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         sp(rng, "Datadog Azure Integration", false, ARM),
     ];
     let legacy = sp(rng, "Legacy Payroll Connector", false, GRAPH);
+    let invoice = sp(rng, "Invoice OCR Connector", false, STORAGE);
     let backup_key = guid(rng);
     let sub = guid(rng);
     let mi = |rng: &mut Rng, name: &'static str, kind, resource, path: String| ManagedIdentity {
@@ -281,9 +297,11 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
     .collect();
     Cast {
         tenant,
+        org,
         people,
         sps,
         legacy,
+        invoice,
         backup_key,
         mis,
         provisioning,
@@ -301,6 +319,8 @@ fn planted() -> Vec<Planted<Plant>> {
     p.push(at(20, 16, 3, Plant::AddCaPolicy));
     p.push(at(35, 13, 31, Plant::GrantAppAdminToSp));
     p.push(at(60, 10, 12, Plant::UpdateCaPolicy));
+    p.extend((2..=30).map(|d| at(d, 5, 25, Plant::InvoiceSignIn)));
+    p.push(at(165, 7, 48, Plant::InvoiceRiskDetection));
     p
 }
 
@@ -316,7 +336,8 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
             MAX_PER_FILE,
             Period::Hour,
             |rng, planted| match planted {
-                Some(Plant::LegacySignIn) => SERVICE_PRINCIPAL,
+                Some(Plant::LegacySignIn | Plant::InvoiceSignIn) => SERVICE_PRINCIPAL,
+                Some(Plant::InvoiceRiskDetection) => SP_RISK,
                 Some(_) => AUDIT,
                 None => rng.weighted(STREAM_WEIGHTS),
             },
@@ -352,6 +373,8 @@ fn record(
 ) {
     match (planted, stream) {
         (Some(Plant::LegacySignIn), _) => sp_signin(buf, rng, c, time, &c.legacy, false),
+        (Some(Plant::InvoiceSignIn), _) => sp_signin(buf, rng, c, time, &c.invoice, false),
+        (Some(Plant::InvoiceRiskDetection), _) => sp_risk(buf, rng, c, time, &c.invoice),
         (Some(p), _) => planted_audit(buf, rng, c, time, p),
         (None, AUDIT) => background_audit(buf, rng, c, time),
         (None, SIGNIN) => {
@@ -612,6 +635,28 @@ fn sp_signin(
     );
 }
 
+/// A `ServicePrincipalRiskEvents` record: Identity Protection found `sp`'s client
+/// secret in a public repository (`leakedCredentials`, detected offline). The envelope
+/// has no result; `activityDateTime` is when the leak was found.
+fn sp_risk(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, sp: &ServicePrincipal) {
+    let corr = guid(rng);
+    let at = super::timestamp_digits(time, 7, "+00:00");
+    let detected = super::timestamp_digits(time + 2_400_000_000, 7, "+00:00");
+    let _ = write!(
+        buf,
+        r#"{{"time":"{}","resourceId":"/tenants/{t}/providers/Microsoft.aadiam","operationName":"Service principal risk detection","operationVersion":"1.0","category":"ServicePrincipalRiskEvents","tenantId":"{t}","durationMs":0,"callerIpAddress":"","correlationId":"{corr}","Level":4,"location":"US","properties":{{"id":"{id}","requestId":"{req}","correlationId":"{corr}","riskEventType":"leakedCredentials","riskState":"atRisk","riskLevel":"high","riskDetail":"none","source":"IdentityProtection","detectionTimingType":"offline","activity":"servicePrincipal","tokenIssuerType":"AzureAD","ipAddress":"","location":null,"activityDateTime":"{at}","detectedDateTime":"{detected}","lastUpdatedDateTime":"{detected}","servicePrincipalId":"{sp_id}","servicePrincipalDisplayName":"{name}","appId":"{app}","keyIds":["{key}"],"additionalInfo":"[{{\"Key\":\"alertUrl\",\"Value\":\"https://github.com/{org}-finance/invoice-ocr/blob/main/config/settings.json\"}}]"}}}}"#,
+        super::timestamp_digits(time + 2_460_000_000, 7, "Z"),
+        t = c.tenant,
+        id = rng.chars(b"0123456789abcdef", 64),
+        req = guid(rng),
+        sp_id = sp.sp_id,
+        name = sp.name,
+        app = sp.app_id,
+        key = sp.key_id,
+        org = c.org,
+    );
+}
+
 fn mi_signin(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, mi: &ManagedIdentity) {
     let corr = guid(rng);
     envelope(
@@ -820,7 +865,9 @@ fn planted_audit(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, p: &Plant
             let add = matches!(p, Plant::AddCaPolicy);
             ca_policy(c, admin, add)
         }
-        Plant::LegacySignIn => unreachable!("a sign-in, not an audit"),
+        Plant::LegacySignIn | Plant::InvoiceSignIn | Plant::InvoiceRiskDetection => {
+            unreachable!("a sign-in or a risk detection, not an audit")
+        }
     };
     audit(buf, rng, c, time, a);
 }

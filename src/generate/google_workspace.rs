@@ -1,7 +1,8 @@
 //! Synthetic Google Workspace exports: Admin SDK Reports API `activities.list` pages,
 //! `{"kind":"admin#reports#activities","items":[..]}`, one series per application
-//! (`admin`, `token`, `login`: the API lists one application at a time), at most 1,000
-//! activities a page (the API's `maxResults` limit), one page file or more per day:
+//! (`admin`, `token`, `login`, and `meet` for planted activities only: the API lists
+//! one application at a time), at most 1,000 activities a page (the API's
+//! `maxResults` limit), one page file or more per day:
 //! `reports/<domain>/<application>/YYYY-MM-DD-NNNN.json`. Activities have the native
 //! shape (`id{time,uniqueQualifier,applicationName,customerId}`, `etag`, `actor`,
 //! `ipAddress`, `events[{type,name,parameters[]}]`), about 0.7 KB each.
@@ -23,7 +24,15 @@
 //! authorized and never used cannot be shown; a client used and then abandoned can);
 //! the super admin role `_SEED_ADMIN_ROLE` granted to a person on day 12 and
 //! `_GROUPS_ADMIN_ROLE` to service account `directory-sync@` on day 35 (a machine
-//! holding an admin role); 2-step verification enforced on day 20.
+//! holding an admin role); 2-step verification enforced on day 20. Cases that must not
+//! be misread: an anonymous Meet participant (`meet` `call_ended` with actor
+//! `{"callerType":"KEY","key":"HANGOUTS_EXTERNAL_OR_ANONYMOUS"}`) on day 6, once, beside
+//! the organizer's own `call_ended` (a person from outside, not a machine identity, so
+//! never a dormant one); OAuth client `Grammarly` authorized by one person on day 25,
+//! used on days 25-40 and revoked by that person on day 44 (a revoked grant: not a
+//! dormant credential); OAuth client `Lucidchart`, with a numeric client id, authorized
+//! by another person on day 28, used on days 28-45 and never revoked (a dormant grant,
+//! to be named by its `app_name`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -49,7 +58,10 @@ const CONTAINER: Container = Container {
 const ADMIN: usize = 0;
 const TOKEN: usize = 1;
 const LOGIN: usize = 2;
-const APPLICATIONS: &[&str] = &["admin", "token", "login"];
+/// Only planted activities (the anonymous participant's call).
+const MEET: usize = 3;
+const APPLICATIONS: &[&str] = &["admin", "token", "login", "meet"];
+/// Background activities of `admin`, `token` and `login`.
 const STREAM_WEIGHTS: &[u32] = &[20, 42, 38];
 
 const DIGITS: &[u8] = b"0123456789";
@@ -90,6 +102,12 @@ struct Cast {
     legacy: ServiceAccount,
     clients: Vec<Client>,
     legacy_client: Client,
+    /// Authorized, used and revoked by `people[9]`.
+    revoked_client: Client,
+    /// Authorized and used by `people[10]`, then left idle; a numeric client id.
+    idle_client: Client,
+    /// The Meet call the anonymous participant joins: (meeting code, conference id).
+    meeting: (String, String),
     groups: Vec<String>,
 }
 
@@ -102,6 +120,14 @@ enum Plant {
     GrantSuperAdmin,
     GrantGroupsAdminToSa,
     Enforce2sv,
+    AuthorizeRevokedClient,
+    RevokedClientUse,
+    RevokeClient,
+    AuthorizeIdleClient,
+    IdleClientUse,
+    /// `meet` `call_ended` of the organizer and of an anonymous participant.
+    MeetOrganizerEnded,
+    MeetAnonymousEnded,
 }
 
 fn profile_id(rng: &mut Rng) -> String {
@@ -237,6 +263,36 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
             "https://www.googleapis.com/auth/drive",
         ][..],
     );
+    let revoked_client = client(
+        rng,
+        "Grammarly",
+        "WEB",
+        "drive",
+        "DRIVE",
+        DRIVE,
+        &[
+            "https://www.googleapis.com/auth/drive.readonly",
+            "https://www.googleapis.com/auth/userinfo.email",
+        ][..],
+    );
+    // Some clients are listed by a numeric id (no `.apps.googleusercontent.com`).
+    let mut idle_client = client(
+        rng,
+        "Lucidchart",
+        "WEB",
+        "drive",
+        "DRIVE",
+        DRIVE,
+        &[
+            "https://www.googleapis.com/auth/drive.file",
+            "https://www.googleapis.com/auth/userinfo.profile",
+        ][..],
+    );
+    idle_client.id = format!("1{}", rng.chars(DIGITS, 20));
+    let meeting = (
+        rng.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 10),
+        rng.chars(ALNUM, 24),
+    );
     let groups = [
         "all-staff",
         "engineering",
@@ -259,6 +315,9 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         legacy,
         clients,
         legacy_client,
+        revoked_client,
+        idle_client,
+        meeting,
         groups,
     }
 }
@@ -271,7 +330,29 @@ fn planted() -> Vec<Planted<Plant>> {
     p.push(at(12, 13, 44, Plant::GrantSuperAdmin));
     p.push(at(20, 10, 2, Plant::Enforce2sv));
     p.push(at(35, 17, 21, Plant::GrantGroupsAdminToSa));
+    p.push(at(6, 15, 31, Plant::MeetOrganizerEnded));
+    p.push(at(6, 15, 32, Plant::MeetAnonymousEnded));
+    p.push(at(25, 10, 5, Plant::AuthorizeRevokedClient));
+    p.extend((25..=40).map(|d| at(d, 11, 20, Plant::RevokedClientUse)));
+    p.push(at(44, 16, 30, Plant::RevokeClient));
+    p.push(at(28, 9, 0, Plant::AuthorizeIdleClient));
+    p.extend((28..=45).map(|d| at(d, 15, 10, Plant::IdleClientUse)));
     p
+}
+
+/// The application (stream) of a planted activity.
+fn planted_stream(p: &Plant) -> usize {
+    match p {
+        Plant::AuthorizeLegacyClient
+        | Plant::LegacyClientUse
+        | Plant::AuthorizeRevokedClient
+        | Plant::RevokedClientUse
+        | Plant::RevokeClient
+        | Plant::AuthorizeIdleClient
+        | Plant::IdleClientUse => TOKEN,
+        Plant::MeetOrganizerEnded | Plant::MeetAnonymousEnded => MEET,
+        _ => ADMIN,
+    }
 }
 
 fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
@@ -286,8 +367,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
             MAX_PER_FILE,
             Period::Day,
             |rng, planted| match planted {
-                Some(Plant::AuthorizeLegacyClient | Plant::LegacyClientUse) => TOKEN,
-                Some(_) => ADMIN,
+                Some(p) => planted_stream(p),
                 None => rng.weighted(STREAM_WEIGHTS),
             },
             |_rng, stream, day, _time, part| {
@@ -307,6 +387,9 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
 enum Actor<'a> {
     Person(&'a Person),
     Service(&'a ServiceAccount),
+    /// `callerType` `KEY` with this key, as Meet names participants from outside the
+    /// domain or without an account (`HANGOUTS_EXTERNAL_OR_ANONYMOUS`).
+    Key(&'a str),
 }
 
 /// One `events[]` entry: type, name and parameters (already JSON).
@@ -357,10 +440,17 @@ fn write_activity(
             s.ip.as_str(),
             None,
         ),
+        Actor::Key(k) => (format!(r#"{{"callerType":"KEY","key":"{k}"}}"#), "", None),
+    };
+    // Meet gives the participant's address in its parameters, not the activity.
+    let ip = if app == "meet" {
+        String::new()
+    } else {
+        format!(r#","ipAddress":"{ip}""#)
     };
     let _ = write!(
         buf,
-        r#"{{"kind":"admin#reports#activity","id":{{"time":"{}","uniqueQualifier":"{}","applicationName":"{app}","customerId":"{}"}},"etag":"\"{}/{}\"","actor":{actor_json},"ipAddress":"{ip}"{},"events":[{{"type":"{}","name":"{}","parameters":[{}]}}]}}"#,
+        r#"{{"kind":"admin#reports#activity","id":{{"time":"{}","uniqueQualifier":"{}","applicationName":"{app}","customerId":"{}"}},"etag":"\"{}/{}\"","actor":{actor_json}{ip}{},"events":[{{"type":"{}","name":"{}","parameters":[{}]}}]}}"#,
         super::timestamp(time, true),
         rng.u64() as i64,
         c.customer,
@@ -420,6 +510,35 @@ fn activity(
             Actor::Person(&c.people[0]),
             assign_role("_GROUPS_ADMIN_ROLE", &c.sync.email),
         ),
+        Some(Plant::AuthorizeRevokedClient) => {
+            (Actor::Person(&c.people[9]), authorize(&c.revoked_client))
+        }
+        Some(Plant::RevokedClientUse) => (
+            Actor::Person(&c.people[9]),
+            token_use(rng, &c.revoked_client),
+        ),
+        Some(Plant::RevokeClient) => {
+            let mut e = authorize(&c.revoked_client);
+            e.name = "revoke";
+            (Actor::Person(&c.people[9]), e)
+        }
+        Some(Plant::AuthorizeIdleClient) => {
+            (Actor::Person(&c.people[10]), authorize(&c.idle_client))
+        }
+        Some(Plant::IdleClientUse) => {
+            (Actor::Person(&c.people[10]), token_use(rng, &c.idle_client))
+        }
+        Some(Plant::MeetOrganizerEnded) => {
+            let p = &c.people[4];
+            (
+                Actor::Person(p),
+                call_ended(rng, c, Some(p), "203.0.113.45"),
+            )
+        }
+        Some(Plant::MeetAnonymousEnded) => (
+            Actor::Key("HANGOUTS_EXTERNAL_OR_ANONYMOUS"),
+            call_ended(rng, c, None, "198.51.100.201"),
+        ),
         Some(Plant::Enforce2sv) => (
             Actor::Person(admin),
             Entry {
@@ -440,12 +559,52 @@ fn activity(
             _ => unreachable!("stream {stream} is not an application"),
         },
     };
-    let app = match planted {
-        Some(Plant::AuthorizeLegacyClient | Plant::LegacyClientUse) => "token",
-        Some(_) => "admin",
-        None => APPLICATIONS[stream],
-    };
+    let app = APPLICATIONS[planted.map_or(stream, planted_stream)];
     write_activity(buf, rng, c, time, app, actor, entry);
+}
+
+/// A Meet participant leaving a call (`call` `call_ended`): `who` is an account of the
+/// domain (the organizer), or `None` for someone outside it or without an account.
+fn call_ended<'a>(rng: &mut Rng, c: &Cast, who: Option<&Person>, ip: &str) -> Entry<'a> {
+    let organizer = &c.people[4];
+    let int = |name: &str, v: u64| format!(r#"{{"name":"{name}","intValue":"{v}"}}"#);
+    let duration = 1_500 + rng.below(1_800);
+    let mut parameters = vec![
+        value("meeting_code", &c.meeting.0),
+        value("conference_id", &c.meeting.1),
+        value(
+            "calendar_event_id",
+            &format!(
+                "{}_R20260505T150000",
+                rng.chars(b"abcdefghijklmnopqrstuv0123456789", 26)
+            ),
+        ),
+        value("organizer_email", &organizer.email),
+        value("product_type", "meet"),
+        value("device_type", "web"),
+        value("endpoint_id", &rng.chars(ALNUM, 32)),
+        int("duration_seconds", duration),
+        int("video_send_seconds", duration / 2),
+        int("audio_send_seconds", duration - 40),
+        value("ip_address", ip),
+        value("location_country", "US"),
+    ];
+    match who {
+        Some(p) => {
+            parameters.push(value("identifier_type", "email_address"));
+            parameters.push(value("identifier", &p.email));
+            parameters.push(boolean("is_external", false));
+        }
+        None => {
+            parameters.push(value("display_name", "Guest 4417"));
+            parameters.push(boolean("is_external", true));
+        }
+    }
+    Entry {
+        kind: "call",
+        name: "call_ended",
+        parameters: parameters.join(","),
+    }
 }
 
 fn assign_role<'a>(role: &str, email: &str) -> Entry<'a> {

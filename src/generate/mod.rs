@@ -15,7 +15,11 @@
 //!
 //! Each provider is one file here that knows its native shapes and its planted cast
 //! (a machine identity that stops acting early, a credential created and never used,
-//! admin grants, policy changes); all are listed once in [`GENERATORS`]:
+//! admin grants, policy changes), and cases real exports have that must not be misread
+//! (a console admin whose calls AWS makes for them, an anonymous Meet participant, a
+//! risk detection about an idle Entra service principal, a revoked Workspace grant, a
+//! delegated Okta admin who uses the role and one who never does); all are listed once
+//! in [`GENERATORS`]:
 //!
 //! | provider | container |
 //! |---|---|

@@ -11,6 +11,12 @@
 //! `siem-log-pull` is created on day 8 and never used (dormant credential); a Super
 //! administrator grant on day 12, `Organization administrator` granted to the
 //! `ServiceNow Provisioner` app on day 35, a sign-on policy and rule on day 20.
+//! Delegated admins, exercised and not: two help-desk people outside the background
+//! cast, `riley.chen@` and `sam.patel@`, are granted `Help Desk Administrator`
+//! (`user.account.privilege.grant`, `debugData.privilegeGranted`) on days 15 and 16;
+//! Riley resets other people's passwords (`user.account.reset_password`, Riley the
+//! actor, the person the target) every third day from day 17 to day 74, Sam only signs
+//! in (weekly, to the end of the window) and never uses the role.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -61,6 +67,9 @@ struct Cast {
     system_id: String,
     groups: Vec<(String, &'static str)>,
     policy: (String, String),
+    /// Help-desk people granted a delegated admin role: Riley uses it, Sam never does.
+    /// Not in `people`, so the background never has them act.
+    helpdesk: [Person; 2],
 }
 
 #[derive(Clone)]
@@ -72,7 +81,16 @@ enum Plant {
     GrantAppAdmin,
     CreatePolicy,
     AddPolicyRule,
+    /// `Help Desk Administrator` granted to `helpdesk[i]`.
+    GrantHelpDesk(usize),
+    /// `helpdesk[0]` resets the password of `people[i]`.
+    ResetPassword(usize),
+    /// `helpdesk[i]` signs in to Okta.
+    HelpDeskSignIn(usize),
 }
+
+/// The delegated admin role granted to the help-desk people.
+const HELP_DESK_ROLE: &str = "Help Desk Administrator";
 
 fn okta_id(rng: &mut Rng, prefix: &str) -> String {
     format!("{prefix}{}1h7", rng.chars(ALNUM, 14))
@@ -161,6 +179,13 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
     .into_iter()
     .map(|n| (okta_id(rng, "00g"), n))
     .collect();
+    let helpdesk = [("Riley", "Chen"), ("Sam", "Patel")].map(|(f, l)| Person {
+        id: okta_id(rng, "00u"),
+        login: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
+        name: format!("{f} {l}"),
+        agent: *rng.pick(super::BROWSER_AGENTS),
+        ip: rng.ip(),
+    });
     Cast {
         domain: format!("{org}.okta.com"),
         people,
@@ -173,6 +198,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         system_id: okta_id(rng, "0oa"),
         groups,
         policy: (okta_id(rng, "00p"), okta_id(rng, "0pr")),
+        helpdesk,
     }
 }
 
@@ -184,6 +210,20 @@ fn planted() -> Vec<Planted<Plant>> {
     p.push(at(20, 10, 2, Plant::CreatePolicy));
     p.push(at(20, 10, 4, Plant::AddPolicyRule));
     p.push(at(35, 17, 21, Plant::GrantAppAdmin));
+    p.push(at(15, 11, 2, Plant::GrantHelpDesk(0)));
+    p.push(at(16, 11, 10, Plant::GrantHelpDesk(1)));
+    // Riley: resets passwords of people 3..16 in turn, within the dormant window of
+    // the grant; signs in on the same days.
+    for (k, d) in (17..=74).step_by(3).enumerate() {
+        p.push(at(d, 8, 55, Plant::HelpDeskSignIn(0)));
+        p.push(at(d, 10, 15, Plant::ResetPassword(3 + k % 13)));
+    }
+    // Sam: signs in every week to the end of the window, never uses the role.
+    p.extend(
+        (16..180)
+            .step_by(7)
+            .map(|d| at(d, 9, 5, Plant::HelpDeskSignIn(1))),
+    );
     p
 }
 
@@ -368,6 +408,61 @@ fn event(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, planted: Option<&
                     a.name,
                     id = a.id
                 ),
+            }
+        }
+        Some(Plant::GrantHelpDesk(i)) => {
+            let p = &c.helpdesk[*i];
+            Ev {
+                actor: user_actor(&c.people[0]),
+                agent: c.people[0].agent,
+                ip: c.people[0].ip.clone(),
+                event_type: "user.account.privilege.grant",
+                message: "Grant user privilege",
+                legacy_type: None,
+                result: "SUCCESS",
+                reason: None,
+                debug: format!(
+                    r#""privilegeGranted":"{HELP_DESK_ROLE}","requestUri":"/api/internal/administrators/{id}","url":"/api/internal/administrators/{id}","threatSuspected":"false""#,
+                    id = p.id
+                ),
+                token: None,
+                targets: user_target(p),
+            }
+        }
+        Some(Plant::ResetPassword(i)) => {
+            let a = &c.helpdesk[0];
+            let p = &c.people[*i];
+            Ev {
+                actor: user_actor(a),
+                agent: a.agent,
+                ip: a.ip.clone(),
+                event_type: "user.account.reset_password",
+                message: "Reset password for user",
+                legacy_type: Some("core.user.config.user_status.password_reset"),
+                result: "SUCCESS",
+                reason: None,
+                debug: format!(
+                    r#""requestUri":"/api/v1/users/{id}/lifecycle/reset_password","url":"/api/v1/users/{id}/lifecycle/reset_password?sendEmail=true","threatSuspected":"false""#,
+                    id = p.id
+                ),
+                token: None,
+                targets: user_target(p),
+            }
+        }
+        Some(Plant::HelpDeskSignIn(i)) => {
+            let p = &c.helpdesk[*i];
+            Ev {
+                actor: user_actor(p),
+                agent: p.agent,
+                ip: p.ip.clone(),
+                event_type: "user.session.start",
+                message: "User login to Okta",
+                legacy_type: Some("core.user_auth.login_success"),
+                result: "SUCCESS",
+                reason: None,
+                debug: r#""requestUri":"/idp/idx/identify","url":"/idp/idx/identify?","threatSuspected":"false""#.into(),
+                token: None,
+                targets: String::new(),
             }
         }
         Some(Plant::CreatePolicy) => policy_event(c, admin, "policy.lifecycle.create", false),

@@ -92,6 +92,31 @@ pub struct EventWriter {
     /// (time-ordered exports touch few partitions at once, so this rarely re-reads).
     pub max_seen: usize,
     seen_total: usize,
+    /// Rows this run wrote, per (provider, tenant).
+    written: BTreeMap<(String, String), u64>,
+}
+
+/// The tenant events get when neither `--tenant`, the record nor its path names one.
+pub const UNKNOWN_TENANT: &str = "unknown";
+
+/// What to do about events that landed in tenant `unknown` (ingest summary, report).
+pub fn unknown_tenant_advice(provider: &str, events: u64) -> String {
+    format!(
+        "{events} {provider} events name no tenant and are in tenant `unknown`: name it with \
+         `--tenant <id>`, or put the files in a `tenant=<id>` folder, and ingest them again"
+    )
+}
+
+/// Events without a tenant that [`EventWriter::attach_unknown_tenants`] moved to the
+/// only tenant their provider had in the run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attached {
+    pub provider: String,
+    pub tenant: String,
+    /// Rows moved (now in `tenant`).
+    pub events: u64,
+    /// Rows that the tenant already held (same event_uid), dropped as duplicates.
+    pub duplicates: u64,
 }
 
 impl EventWriter {
@@ -110,6 +135,7 @@ impl EventWriter {
             max_open: 256,
             max_seen: 250_000,
             seen_total: 0,
+            written: BTreeMap::new(),
         }
     }
 
@@ -162,6 +188,10 @@ impl EventWriter {
                 }
             }
             self.seen_total += keep.len();
+            *self
+                .written
+                .entry((p.to_string(), t.to_string()))
+                .or_default() += keep.len() as u64;
             let w = out.entry(p.to_string()).or_default();
             w.ingested += keep.len() as u64;
             w.duplicates += (rows.len() - keep.len()) as u64;
@@ -302,6 +332,109 @@ impl EventWriter {
     }
 
     /// Close every file; returns (temporary, final) names to commit.
+    /// Rows this run wrote into tenant `unknown`, per provider.
+    pub fn unknown_tenant_rows(&self) -> BTreeMap<String, u64> {
+        self.written
+            .iter()
+            .filter(|((_, t), n)| t == UNKNOWN_TENANT && **n > 0)
+            .map(|((p, _), n)| (p.clone(), *n))
+            .collect()
+    }
+
+    /// One export, one tenant: some shapes carry no tenant id (Graph `directoryAudits`,
+    /// Okta) while others of the same export do (Graph `signIns`). When this run wrote
+    /// rows of a provider into tenant `unknown` and into exactly one other tenant, the
+    /// `unknown` rows belong to that tenant: this run's files of them are read back,
+    /// written again under that tenant (deduplicated against it) and dropped. Files of
+    /// earlier runs are left as they are.
+    pub fn attach_unknown_tenants(&mut self) -> Result<Vec<Attached>> {
+        let mut tenants: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for ((p, t), n) in &self.written {
+            if *n > 0 {
+                tenants.entry(p).or_default().push(t);
+            }
+        }
+        let moves: Vec<(String, String)> = tenants
+            .into_iter()
+            .filter_map(|(p, ts)| {
+                let known: Vec<&&str> = ts.iter().filter(|t| **t != UNKNOWN_TENANT).collect();
+                (ts.contains(&UNKNOWN_TENANT) && known.len() == 1)
+                    .then(|| (p.to_string(), known[0].to_string()))
+            })
+            .collect();
+        let mut attached = Vec::new();
+        for (provider, tenant) in moves {
+            // Close this run's partitions of the provider's unknown tenant.
+            let keys: Vec<Key> = self
+                .parts
+                .keys()
+                .filter(|k| k.0 == provider && k.1 == UNKNOWN_TENANT)
+                .cloned()
+                .collect();
+            for k in keys {
+                if let Some(part) = self.parts.remove(&k) {
+                    self.seen_total -= part.seen.len();
+                    close(part)?;
+                }
+            }
+            let unknown_root = self
+                .lake
+                .partition_dir(&provider, UNKNOWN_TENANT, 0)
+                .parent()
+                .expect("tenant folder")
+                .to_path_buf();
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.files)
+                .into_iter()
+                .partition(|(tmp, _)| tmp.starts_with(&unknown_root));
+            self.files = rest;
+            self.written
+                .remove(&(provider.clone(), UNKNOWN_TENANT.to_string()));
+            let mut out = BTreeMap::new();
+            for (tmp, _) in mine {
+                let perr = |e| Error::Parquet {
+                    path: tmp.clone(),
+                    source: e,
+                };
+                let f = File::open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+                let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+                    .map_err(perr)?
+                    .build()
+                    .map_err(perr)?;
+                for batch in reader {
+                    let batch = batch?;
+                    let idx = batch.schema().index_of("tenant")?;
+                    let mut cols = batch.columns().to_vec();
+                    cols[idx] =
+                        std::sync::Arc::new(arrow::array::StringArray::from(vec![
+                            tenant.as_str();
+                            batch.num_rows()
+                        ]));
+                    let batch = RecordBatch::try_new(batch.schema(), cols)?;
+                    self.write_batch(&batch, &mut out)?;
+                    self.bound_memory()?;
+                }
+                std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
+                // Folders this run made for them and nothing else holds.
+                for dir in tmp.ancestors().skip(1).take(2) {
+                    if std::fs::remove_dir(dir).is_err() {
+                        break;
+                    }
+                }
+            }
+            let w: Written = out.values().fold(Written::default(), |a, w| Written {
+                ingested: a.ingested + w.ingested,
+                duplicates: a.duplicates + w.duplicates,
+            });
+            attached.push(Attached {
+                provider,
+                tenant,
+                events: w.ingested,
+                duplicates: w.duplicates,
+            });
+        }
+        Ok(attached)
+    }
+
     pub fn finish(mut self) -> Result<Vec<(PathBuf, PathBuf)>> {
         for (_, part) in self.parts.drain() {
             close(part)?;

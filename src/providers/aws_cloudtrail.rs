@@ -2,9 +2,16 @@
 //! records, CloudTrail Lake rows in the same shape).
 //!
 //! The actor is the `userIdentity`: IAM users by ARN, assumed roles by the issuing
-//! role's ARN (the session is one use of the role), AWS services by `invokedBy`.
-//! Machine use: AWS services, anything `invokedBy`, role sessions that are not SSO or
-//! console sessions, and long-term `AKIA` keys used outside the console. Targets and
+//! role's ARN (the session is one use of the role), AWS services by `invokedBy`, IAM
+//! Identity Center users by their identity-store user id (`onBehalfOf.userId`, or the
+//! user name of the older sign-in events).
+//! Machine use: AWS services, role sessions that are not SSO or console sessions, and
+//! long-term `AKIA` keys used outside the console. `invokedBy` names the AWS service
+//! that made a call on an identity's behalf (the console, CloudFormation): it never
+//! turns a person into a machine.
+//! IAM Identity Center sign-ins (`UserAuthentication`, `CredentialChallenge`,
+//! `CredentialVerification`, with their result in `serviceEventDetails`) are sign-ins
+//! of the user they name. Targets and
 //! privileges come from `requestParameters` / `responseElements` of the IAM and STS
 //! calls listed in reference/FORMATS.md.
 
@@ -85,6 +92,9 @@ fn classify(name: &str) -> (Action, Option<Category>) {
             IdentityDelete
         }
         "ConsoleLogin"
+        | "UserAuthentication"
+        | "CredentialChallenge"
+        | "CredentialVerification"
         | "GetSigninToken"
         | "ExternalIdPDirectoryLogin"
         | "AssumeRole"
@@ -126,8 +136,11 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         e.category = c;
     }
 
+    // Identity Center sign-in events give their result under their own name.
+    let service_result = str_at(v, &["serviceEventDetails", e.event_type.as_str()]);
     let failed = at(v, &["errorCode"]).is_some_and(|c| !c.is_null())
-        || str_at(v, &["responseElements", "ConsoleLogin"]) == Some("Failure");
+        || str_at(v, &["responseElements", "ConsoleLogin"]) == Some("Failure")
+        || service_result.is_some_and(|r| r.eq_ignore_ascii_case("failure"));
     e.outcome = if failed {
         Outcome::Failure
     } else {
@@ -154,17 +167,21 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         ],
     ) == Some("true")
         || at(v, &["sessionCredentialFromConsole"]).is_some_and(|s| s == "true");
-    let is_login = matches!(e.event_type.as_str(), "ConsoleLogin" | "GetSigninToken");
+    let is_login = matches!(
+        e.event_type.as_str(),
+        "ConsoleLogin"
+            | "GetSigninToken"
+            | "UserAuthentication"
+            | "CredentialChallenge"
+            | "CredentialVerification"
+    );
     match id_type {
         "IAMUser" => {
             e.actor_uid = arn.clone().or_else(|| string_at(id, &["principalId"]));
             e.actor_name = string_at(id, &["userName"]);
             e.actor_type = ActorType::User;
             e.actor_is_machine = Some(
-                invoked_by.is_some()
-                    || (key.as_deref().is_some_and(|k| k.starts_with("AKIA"))
-                        && !from_console
-                        && !is_login),
+                key.as_deref().is_some_and(|k| k.starts_with("AKIA")) && !from_console && !is_login,
             );
         }
         "AssumedRole" | "Role" => {
@@ -179,8 +196,7 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
                 .actor_name
                 .as_deref()
                 .is_some_and(|n| n.starts_with("AWSReservedSSO_"));
-            let machine = invoked_by.is_some()
-                || at(id, &["sessionContext", "ec2RoleDelivery"]).is_some()
+            let machine = at(id, &["sessionContext", "ec2RoleDelivery"]).is_some()
                 || !(sso || from_console || is_login);
             e.actor_type = if machine {
                 ActorType::Service
@@ -203,13 +219,30 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
                 .or_else(|| Some(format!("arn:{partition}:iam::{account}:root")));
             e.actor_name = Some("root".into());
             e.actor_type = ActorType::Admin;
-            e.actor_is_machine = Some(invoked_by.is_some());
+            e.actor_is_machine = Some(false);
         }
-        "FederatedUser" | "SAMLUser" | "IdentityCenterUser" | "Directory" => {
+        "IdentityCenterUser" => {
+            e.actor_uid = first_string(
+                id,
+                &[&["onBehalfOf", "userId"], &["userName"], &["principalId"]],
+            );
+            e.actor_name = first_string(
+                v,
+                &[
+                    &["userIdentity", "userName"],
+                    &["additionalEventData", "UserName"],
+                    &["serviceEventDetails", "UserName"],
+                ],
+            )
+            .or_else(|| e.actor_uid.clone());
+            e.actor_type = ActorType::User;
+            e.actor_is_machine = Some(false);
+        }
+        "FederatedUser" | "SAMLUser" | "Directory" => {
             e.actor_uid = arn.clone().or_else(|| string_at(id, &["principalId"]));
             e.actor_name = first_string(id, &[&["userName"], &["principalId"]]);
             e.actor_type = ActorType::User;
-            e.actor_is_machine = Some(invoked_by.is_some());
+            e.actor_is_machine = Some(false);
         }
         "WebIdentityUser" => {
             e.actor_uid = first_string(id, &[&["principalId"], &["userName"]]);
@@ -217,10 +250,17 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
             e.actor_type = ActorType::Service;
             e.actor_is_machine = Some(true);
         }
+        _ if is_login && arn.is_none() && string_at(id, &["userName"]).is_some() => {
+            // Older Identity Center sign-in events: `Unknown`, the account id as
+            // principal, and the signing-in user by name.
+            e.actor_uid = string_at(id, &["userName"]);
+            e.actor_name = e.actor_uid.clone();
+            e.actor_type = ActorType::User;
+            e.actor_is_machine = Some(false);
+        }
         _ => {
             e.actor_uid = arn.clone().or_else(|| string_at(id, &["principalId"]));
             e.actor_name = string_at(id, &["userName"]);
-            e.actor_is_machine = invoked_by.as_ref().map(|_| true);
         }
     }
     e.credential_uid = key;

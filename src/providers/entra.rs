@@ -139,7 +139,8 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
                 &["properties", "tenantId"],
                 &["properties", "resourceTenantId"],
             ],
-        );
+        )
+        .or_else(|| tenant_in_resource_id(str_at(v, &["resourceId"])));
         let uid = first_string(props, &[&["id"]])
             .or_else(|| string_at(v, &["id"]))
             .unwrap_or_else(|| super::stable_uid(ctx.raw));
@@ -152,14 +153,17 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         let mut e = if SIGNIN_CATEGORIES.contains(&category) {
             signin(props, Some(category), uid, time)
         } else if category == "AuditLogs" || is_graph_audit(props) {
-            audit(props, uid, time, str_at(v, &["operationName"]))?
+            let mut e = audit(props, uid, time, str_at(v, &["operationName"]))?;
+            // An empty `initiatedBy`: the record's `identity` names the initiator (an
+            // app or a person; the name alone does not say which).
+            if e.actor_uid.is_none() && e.actor_name.is_none() {
+                e.actor_uid = string_at(v, &["identity"]);
+                e.actor_name = e.actor_uid.clone();
+            }
+            e
         } else {
             let op = super::required_type(v, &[&["operationName"]])?;
-            let mut e = Event::new(PROVIDER.name, uid, time, op);
-            e.actor_uid = first_string(props, &[&["userId"], &["servicePrincipalId"]]);
-            e.actor_name =
-                first_string(props, &[&["userPrincipalName"], &["servicePrincipalName"]]);
-            e
+            other_category(category, props, Event::new(PROVIDER.name, uid, time, op))
         };
         e.time_raw = time_raw;
         e.tenant = ctx.tenant(tenant.as_deref());
@@ -195,6 +199,123 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         .as_deref(),
     );
     Ok(vec![e])
+}
+
+/// The tenant of a `resourceId` such as `/tenants/<guid>/providers/Microsoft.aadiam`.
+fn tenant_in_resource_id(id: Option<&str>) -> Option<String> {
+    let mut parts = id?.split('/').filter(|p| !p.is_empty());
+    while let Some(p) = parts.next() {
+        if p.eq_ignore_ascii_case("tenants") {
+            return parts.next().map(str::to_string);
+        }
+    }
+    None
+}
+
+/// Azure Monitor categories other than sign-ins and audits. Each says who acted and on
+/// whom, so that an event *about* an identity is never taken for its activity:
+/// * risk detections and risky users / service principals (`UserRiskEvents`,
+///   `RiskyUsers`, `ServicePrincipalRiskEvents`, `RiskyServicePrincipals`): Identity
+///   Protection acting; the identity at risk is the target;
+/// * `ProvisioningLogs`: the provisioning app (`servicePrincipal`) acting on the target
+///   identity, with `provisioningAction` as the verb;
+/// * `MicrosoftGraphActivityLogs`: the caller (the user of a delegated token, else the
+///   service principal) acting; `responseStatusCode` gives the outcome;
+/// * anything else: the user or service principal the record names, as before.
+fn other_category(category: &str, p: &Value<'_>, mut e: Event) -> Event {
+    match category {
+        "UserRiskEvents"
+        | "RiskyUsers"
+        | "ServicePrincipalRiskEvents"
+        | "RiskyServicePrincipals"
+        | "RiskyManagedIdentities" => {
+            e.actor_name = Some("Microsoft Entra ID Protection".into());
+            e.actor_type = ActorType::System;
+            let service = category.contains("ServicePrincipal") || category.contains("Managed");
+            let (uid, name) = if service {
+                (
+                    first_string(p, &[&["servicePrincipalId"], &["id"]]),
+                    first_string(p, &[&["servicePrincipalDisplayName"], &["displayName"]]),
+                )
+            } else if category == "RiskyUsers" {
+                (
+                    first_string(p, &[&["id"], &["userId"]]),
+                    first_string(p, &[&["userPrincipalName"], &["userDisplayName"]]),
+                )
+            } else {
+                (
+                    string_at(p, &["userId"]),
+                    first_string(p, &[&["userPrincipalName"], &["userDisplayName"]]),
+                )
+            };
+            e.targets.push(Target {
+                uid,
+                name,
+                kind: Some(if service { "ServicePrincipal" } else { "User" }.into()),
+            });
+            e.fill_primary_target();
+            e.target_is_machine = Some(service);
+        }
+        "ProvisioningLogs" => {
+            e.actor_uid = first_string(p, &[&["servicePrincipal", "id"], &["initiatedBy", "id"]]);
+            e.actor_name = first_string(
+                p,
+                &[
+                    &["servicePrincipal", "displayName"],
+                    &["initiatedBy", "displayName"],
+                ],
+            );
+            e.actor_type = ActorType::Service;
+            e.actor_is_machine = Some(true);
+            let t = at(p, &["targetIdentity"]).unwrap_or(&Value::Null);
+            let kind = string_at(t, &["identityType"]);
+            e.target_is_machine = kind.as_deref().map(|k| !k.eq_ignore_ascii_case("user"));
+            e.targets.push(Target {
+                uid: string_at(t, &["id"]),
+                name: string_at(t, &["displayName"]),
+                kind,
+            });
+            e.fill_primary_target();
+            let action = match str_at(p, &["provisioningAction"]).map(str::to_ascii_lowercase) {
+                Some(a) if a == "create" => Action::IdentityCreate,
+                Some(a) if a == "delete" => Action::IdentityDelete,
+                Some(a) if a == "disable" => Action::IdentityDisable,
+                _ => Action::Other,
+            };
+            e = e.with_action(action);
+            e.category = Category::Lifecycle;
+            e.outcome = match str_at(p, &["provisioningStatusInfo", "status"]) {
+                Some("success") => Outcome::Success,
+                Some("failure") => Outcome::Failure,
+                _ => Outcome::Unknown,
+            };
+        }
+        "MicrosoftGraphActivityLogs" => {
+            let user = string_at(p, &["userId"]);
+            e.actor_is_machine = Some(user.is_none());
+            e.actor_type = if user.is_some() {
+                ActorType::User
+            } else {
+                ActorType::Service
+            };
+            e.actor_uid = user.or_else(|| first_string(p, &[&["servicePrincipalId"], &["appId"]]));
+            e.credential_uid = string_at(p, &["appId"]);
+            e.src_ip = string_at(p, &["ipAddress"]);
+            e.user_agent = string_at(p, &["userAgent"]);
+            let status = at(p, &["responseStatusCode"])
+                .and_then(|c| c.as_u64().or_else(|| c.as_str()?.trim().parse().ok()));
+            e.outcome = match status {
+                Some(c) if c < 400 => Outcome::Success,
+                Some(_) => Outcome::Failure,
+                None => Outcome::Unknown,
+            };
+        }
+        _ => {
+            e.actor_uid = first_string(p, &[&["userId"], &["servicePrincipalId"]]);
+            e.actor_name = first_string(p, &[&["userPrincipalName"], &["servicePrincipalName"]]);
+        }
+    }
+    e
 }
 
 /// A sign-in object (Graph `signIn`, or Azure Monitor `properties`).

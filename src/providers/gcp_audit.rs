@@ -167,6 +167,18 @@ fn member(m: &str) -> (String, Option<&'static str>, Option<bool>) {
     }
 }
 
+/// A parameter of a Workspace login event routed to Cloud Logging
+/// (`metadata.event[].parameter[]` `{name, value}`).
+fn login_param(p: &Value<'_>, name: &str) -> Option<String> {
+    at(p, &["metadata", "event"])?
+        .as_array()?
+        .iter()
+        .filter_map(|ev| at(ev, &["parameter"]).and_then(Value::as_array))
+        .flatten()
+        .find(|x| str_at(x, &["name"]) == Some(name))
+        .and_then(|x| first_string(x, &[&["value"], &["multiStrValue", "0"]]))
+}
+
 /// What a method is about, for choosing its targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Family {
@@ -319,8 +331,24 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         // Policy Denied log: a request refused by a security policy.
         e.category = Category::Policy;
     }
-    if action == Action::Login && method.to_ascii_lowercase().contains("failure") {
-        e.outcome = Outcome::Failure;
+    if let Some(name) = method.strip_prefix("google.login.LoginService.") {
+        // Workspace login events routed to Cloud Logging: mapped as the `login`
+        // application's own events are (google_workspace::login_kind).
+        use super::google_workspace::{LoginKind, challenge_outcome, google_acts_on, login_kind};
+        e.category = Category::Authentication;
+        match login_kind(name) {
+            LoginKind::SignIn(outcome) => {
+                e.action = Action::Login;
+                e.outcome = outcome.unwrap_or_else(|| {
+                    challenge_outcome(login_param(p, "login_challenge_status").as_deref())
+                });
+            }
+            LoginKind::Warning => {
+                e.action = Action::Other;
+                google_acts_on(&mut e, login_param(p, "affected_email_address"));
+            }
+            LoginKind::UserActivity => e.action = Action::Other,
+        }
     }
 
     let req = at(p, &["request"]).unwrap_or(&Value::Null);
@@ -461,7 +489,7 @@ fn expiry(resp: &Value<'_>) -> Option<i64> {
     (micros < 253_402_300_799_000_000).then_some(micros)
 }
 
-/// One row per binding delta of an IAM policy change (DESIGN section 3).
+/// One row per binding delta of an IAM policy change (docs/design.md section 3).
 fn iam_rows(mut base: Event, p: &Value<'_>, resource_name: Option<String>) -> Vec<Event> {
     base.category = Category::Admin;
     if base.actor_type == ActorType::User {

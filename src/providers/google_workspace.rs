@@ -125,6 +125,78 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     Ok(out)
 }
 
+/// What an event of the `login` application (or of `login.googleapis.com` in Cloud
+/// Logging) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoginKind {
+    /// A sign-in by the user: `login_success`, `login_failure`, `login_challenge`,
+    /// `login_verification` (the outcome when the name says it).
+    SignIn(Option<Outcome>),
+    /// Google acting on the account named in `affected_email_address`: the
+    /// `account_disabled_*` events, `suspicious_login*`, `gov_attack_warning`,
+    /// `email_forwarding_out_of_domain`, `leaked_password`. The account is the target; it
+    /// did nothing itself.
+    Warning,
+    /// The user's own activity that is not a sign-in: `logout`, 2-step verification,
+    /// password and recovery edits, ...
+    UserActivity,
+}
+
+/// The kind of a login event, by its name in either spelling (`account_disabled_spamming`
+/// in the Reports API, `accountDisabledSpamming` in Cloud Logging).
+pub(crate) fn login_kind(name: &str) -> LoginKind {
+    let mut snake = String::with_capacity(name.len() + 4);
+    for c in name.trim().chars() {
+        if c.is_ascii_uppercase() {
+            if !snake.is_empty() {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        } else {
+            snake.push(c);
+        }
+    }
+    match snake.as_str() {
+        "login_success" => LoginKind::SignIn(Some(Outcome::Success)),
+        "login_failure" => LoginKind::SignIn(Some(Outcome::Failure)),
+        "login_challenge" | "login_verification" => LoginKind::SignIn(None),
+        s if s.starts_with("account_disabled")
+            || s.starts_with("suspicious_")
+            || s.starts_with("gov_attack")
+            || s == "email_forwarding_out_of_domain"
+            || s == "leaked_password" =>
+        {
+            LoginKind::Warning
+        }
+        _ => LoginKind::UserActivity,
+    }
+}
+
+/// A challenge's outcome from its `login_challenge_status` (`Challenge Passed`, ...).
+pub(crate) fn challenge_outcome(status: Option<&str>) -> Outcome {
+    match status.map(str::to_ascii_lowercase) {
+        Some(s) if s.contains("fail") => Outcome::Failure,
+        Some(s) if s.contains("pass") => Outcome::Success,
+        _ => Outcome::Unknown,
+    }
+}
+
+/// Google itself acting on `affected`: no identity of the tenant is the actor, the
+/// affected account is the (first) target.
+pub(crate) fn google_acts_on(e: &mut Event, affected: Option<String>) {
+    e.actor_uid = None;
+    e.actor_name = Some("Google".into());
+    e.actor_type = ActorType::System;
+    e.actor_is_machine = None;
+    e.credential_uid = None;
+    if let Some(a) = affected {
+        e.targets.insert(0, person(a));
+        e.target_uid = None;
+        e.target_name = None;
+        e.target_type = None;
+    }
+}
+
 /// The acting identity of an activity.
 struct Actor {
     uid: Option<String>,
@@ -141,6 +213,21 @@ impl Actor {
         let profile = string_at(a, &["profileId"]);
         let key = string_at(a, &["key"]);
         let credential = string_at(a, &["applicationInfo", "oauthClientId"]);
+        if str_at(a, &["callerType"]) == Some("KEY")
+            && key
+                .as_deref()
+                .is_some_and(|k| k.contains("ANONYMOUS") || k.contains("EXTERNAL"))
+        {
+            // `HANGOUTS_EXTERNAL_OR_ANONYMOUS` (Meet): a person from outside the domain
+            // or without an account. Not a machine, and not one identity either.
+            return Actor {
+                uid: None,
+                name: key,
+                kind: ActorType::User,
+                machine: Some(false),
+                credential,
+            };
+        }
         if str_at(a, &["callerType"]) == Some("KEY") {
             let system = key.as_deref() == Some("SYSTEM");
             return Actor {
@@ -468,26 +555,19 @@ fn classify_and_fill(
         }
         ("login" | "saml", _) => {
             category = Some(Category::Authentication);
-            let lower = name.to_ascii_lowercase();
-            if lower.contains("login_success") || lower.contains("login_failure") {
-                action = Login;
-                e.outcome = if lower.contains("failure") {
-                    Outcome::Failure
-                } else {
-                    Outcome::Success
-                };
-            } else if matches!(lower.as_str(), "login_challenge" | "login_verification") {
-                action = Login;
-                e.outcome = match param(entry, "login_challenge_status").as_deref() {
-                    Some(s) if s.to_ascii_lowercase().contains("fail") => Outcome::Failure,
-                    Some(s) if s.to_ascii_lowercase().contains("pass") => Outcome::Success,
-                    _ => Outcome::Unknown,
-                };
-            } else if lower.trim() == "suspicious_login" {
-                action = Login;
-                e.outcome = Outcome::Unknown;
-            }
             e.targets = generic_targets(entry);
+            match login_kind(name) {
+                LoginKind::SignIn(outcome) => {
+                    action = Login;
+                    e.outcome = outcome.unwrap_or_else(|| {
+                        challenge_outcome(param(entry, "login_challenge_status").as_deref())
+                    });
+                }
+                LoginKind::Warning => {
+                    google_acts_on(e, param(entry, "affected_email_address"));
+                }
+                LoginKind::UserActivity => {}
+            }
         }
         _ => {
             e.targets = generic_targets(entry);

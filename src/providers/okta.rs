@@ -18,13 +18,15 @@ pub static PROVIDER: Provider = Provider {
     map,
 };
 
-/// An Okta event type: dotted lower-case words (`user.session.start`). CloudTrail also
-/// has an `eventType` (`AwsApiCall`), but never dotted, and always with `eventName`.
+/// An Okta event type: dotted words (`user.session.start`; some have capitals, as
+/// `user.authentication.auth_via_IDP`). CloudTrail also has an `eventType`
+/// (`AwsApiCall`), but never dotted, and always with `eventName`.
 fn detect(v: &Value<'_>) -> bool {
     let dotted = str_at(v, &["eventType"]).is_some_and(|t| {
         t.contains('.')
+            && !t.starts_with('.')
             && t.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
     });
     dotted && !has_keys(v, &["eventName"])
 }
@@ -159,6 +161,24 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
         e.actor_type = actor_type(t);
         e.actor_is_machine = Some(is_machine_type(t));
     }
+    // A sign-in through an identity provider or by Okta on a user's behalf
+    // (`user.authentication.auth_via_IDP`, `..._via_social`): the actor Okta records is
+    // the IdP or the system, the person who signed in is the `User` target.
+    let signed_in_user = (e.action == Action::Login && actor_kind != Some("User"))
+        .then(|| {
+            at(v, &["target"])
+                .and_then(Value::as_array)?
+                .iter()
+                .position(|t| str_at(t, &["type"]) == Some("User"))
+        })
+        .flatten();
+    if let Some(i) = signed_in_user {
+        let t = &at(v, &["target"]).and_then(Value::as_array).unwrap()[i];
+        e.actor_uid = string_at(t, &["id"]);
+        e.actor_name = first_string(t, &[&["alternateId"], &["displayName"]]);
+        e.actor_type = ActorType::User;
+        e.actor_is_machine = Some(false);
+    }
     if matches!(e.action, Action::RoleGrant | Action::RoleRevoke) && e.actor_type == ActorType::User
     {
         e.actor_type = ActorType::Admin;
@@ -172,7 +192,10 @@ fn map(v: &Value<'_>, ctx: &Context<'_>) -> Result<Vec<Event>, String> {
     e.user_agent = string_at(v, &["client", "userAgent", "rawUserAgent"]);
 
     if let Some(targets) = at(v, &["target"]).and_then(Value::as_array) {
-        for t in targets {
+        for (i, t) in targets.iter().enumerate() {
+            if Some(i) == signed_in_user {
+                continue; // now the actor
+            }
             // People by login, apps and tokens by their display name.
             let name = if str_at(t, &["type"]) == Some("User") {
                 first_string(t, &[&["alternateId"], &["displayName"]])

@@ -25,6 +25,7 @@ pub fn page(d: &ReportData) -> String {
         "categories": d.categories,
         "reviews": d.reviews,
         "changes": d.changes,
+        "notices": super::unknown_tenant_notices(d),
     });
     TEMPLATE.replace("/*DATA*/", &script_json(&data))
 }
@@ -53,11 +54,13 @@ th { background: #f6f8fa; cursor: pointer; user-select: none; white-space: nowra
 svg .gap { fill: #cf222e; } svg .bar { fill: #0969da; }
 pre { white-space: pre-wrap; word-break: break-word; margin: 0; font-size: 12px; max-width: 40rem; }
 summary { cursor: pointer; color: #0969da; }
+.notice { border-left: 4px solid #bf8700; background: #fff8c5; padding: .4rem .8rem; }
 </style>
 </head>
 <body>
 <h1>trailcheck report</h1>
 <p class="muted" id="meta"></p>
+<div id="notices"></div>
 <section id="scores-section"><h2>Score per provider and tenant</h2><div class="cards" id="scores"></div>
 <h2>Claims</h2><table id="claims"></table></section>
 <h2>Findings</h2>
@@ -77,6 +80,7 @@ const el = (tag, text, cls) => { const e = document.createElement(tag); if (text
 const txt = v => v === null || v === undefined ? "" : (typeof v === "object" ? JSON.stringify(v) : String(v));
 const details = v => { const d = el("details"); d.appendChild(el("summary", "evidence")); d.appendChild(el("pre", JSON.stringify(v, null, 1))); return d; };
 document.getElementById("meta").textContent = "Evidence up to " + txt(D.as_of) + " · trailcheck " + D.version + " · " + D.findings.length + " findings";
+D.notices.forEach(n => document.getElementById("notices").appendChild(el("p", "Tenant unknown: " + n, "notice")));
 
 function table(node, cols, rows, render) {
   node.replaceChildren();

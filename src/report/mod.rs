@@ -340,6 +340,20 @@ pub fn md(v: &Value) -> String {
     out
 }
 
+/// One line per provider whose events landed in tenant `unknown`, with the fix.
+pub fn unknown_tenant_notices(d: &ReportData) -> Vec<String> {
+    d.coverage
+        .iter()
+        .filter(|c| c["tenant"].as_str() == Some(crate::lake::writer::UNKNOWN_TENANT))
+        .map(|c| {
+            crate::lake::writer::unknown_tenant_advice(
+                c["provider"].as_str().unwrap_or_default(),
+                c["events"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
 fn markdown(d: &ReportData) -> String {
     let mut m = String::new();
     m.push_str("# trailcheck report\n\n");
@@ -348,6 +362,9 @@ fn markdown(d: &ReportData) -> String {
         md(&json!(d.as_of)),
         crate::VERSION
     ));
+    for n in unknown_tenant_notices(d) {
+        m.push_str(&format!("> **Tenant unknown:** {}\n\n", md(&json!(n))));
+    }
     let scores = score_rows(d);
     if !scores.is_empty() {
         m.push_str("## Scores\n\n| provider | tenant | score |\n|---|---|---|\n");

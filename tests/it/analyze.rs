@@ -344,3 +344,119 @@ fn run_end_to_end_summary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "a tenant scores below 90");
 }
+
+/// Verdicts that hold on the bundled exports: documented event types that nothing implies
+/// are one finding per provider and tenant, after the real gaps; an AWS policy whose use
+/// CloudTrail cannot attribute is not "never exercised"; subjects carry the names the
+/// logs give them.
+#[test]
+fn sample_verdicts_gaps_exercise_and_names() {
+    let lake = sample_lake();
+    let (findings, out) = analyze(lake.path(), &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // missing-event-type: each implied absence on its own, the rest listed once per tenant.
+    let missing: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "missing-event-type")
+        .collect();
+    let got: BTreeSet<String> = missing
+        .iter()
+        .map(|f| {
+            format!(
+                "{}|{}|{}|{}",
+                f["provider"].as_str().unwrap(),
+                f["subject_uid"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["verdict"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        "entra|Remove member from role|medium|indeterminate",
+        "google_workspace|token:revoke|medium|indeterminate",
+        "entra|unseen-event-types|low|indeterminate",
+        "gcp_audit|unseen-event-types|low|indeterminate",
+        "github|unseen-event-types|low|indeterminate",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(got, want, "{missing:#?}");
+    let github = missing
+        .iter()
+        .find(|f| f["provider"] == "github")
+        .unwrap();
+    let types: Vec<&str> = github["evidence"]["event_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "integration_installation.create",
+            "org.add_member",
+            "org.update_member",
+            "personal_access_token.access_granted"
+        ]
+    );
+    let summary = github["summary"].as_str().unwrap();
+    assert!(
+        types.iter().all(|t| summary.contains(t)),
+        "the summary lists them: {summary}"
+    );
+    // Findings come most severe first: the real gaps before the list of unseen types.
+    let position = |uid: &str| {
+        findings
+            .iter()
+            .position(|f| f["rule_id"] == "missing-event-type" && f["subject_uid"] == uid)
+            .unwrap()
+    };
+    assert!(position("token:revoke") < position("unseen-event-types"));
+
+    // AdministratorAccess of the Lambda role: its calls may or may not have needed it.
+    let lambda = findings
+        .iter()
+        .find(|f| {
+            f["rule_id"] == "overbroad-delegated-admin"
+                && f["subject_uid"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("arn:aws:iam::111122223333:role/lambda-invoice-processor")
+        })
+        .unwrap();
+    let reasons = lambda["evidence"]["reasons"].to_string();
+    assert!(!reasons.contains("never exercised"), "{lambda:#?}");
+    assert_eq!(lambda["evidence"]["exercise"], "not determinable", "{lambda:#?}");
+    assert!(
+        lambda["evidence"]["exercise_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("CloudTrail")),
+        "{lambda:#?}"
+    );
+
+    // Names: every subject has one, and the logs' names are used.
+    for f in &findings {
+        assert!(
+            f["subject_name"].as_str().is_some_and(|n| !n.is_empty()),
+            "no subject_name: {f:#?}"
+        );
+    }
+    let name = |uid: &str| {
+        findings
+            .iter()
+            .find(|f| f["subject_uid"] == uid)
+            .map(|f| f["subject_name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(
+        name("00TfGwJIYtAfU5oui1h7"),
+        "terraform-staging (svc-terraform@acme.com)"
+    );
+    assert_eq!(
+        name("113344556677889900112"),
+        "reports-export@acme-prod-4821.iam.gserviceaccount.com"
+    );
+}

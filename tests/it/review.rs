@@ -360,3 +360,106 @@ fn review_activity_in_audit_logs_is_governance() {
         ]
     );
 }
+
+/// One CloudTrail record of `user` in account 111122223333, as CloudTrail writes it.
+fn cloudtrail(time: &str, user: &str, source: &str, name: &str, params: &str) -> String {
+    format!(
+        r#"{{"eventVersion":"1.09","userIdentity":{{"type":"IAMUser","principalId":"AIDA{user_id}","arn":"arn:aws:iam::111122223333:user/{user}","accountId":"111122223333","accessKeyId":"AKIA{user_id}","userName":"{user}"}},"eventTime":"{time}","eventSource":"{source}","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10","userAgent":"aws-cli/2.17.41","requestParameters":{params},"responseElements":null,"requestID":"r-{time}-{name}","eventID":"e-{time}-{name}-{user}","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}}"#,
+        user_id = user.to_ascii_uppercase().replace(['-', '.'], "X"),
+    )
+}
+
+/// The generic format's own example in docs/access-reviews.md, end to end: its review file
+/// revokes `AdministratorAccess` of bob, and CloudTrail shows the policy
+/// (`arn:aws:iam::aws:policy/AdministratorAccess`) detached five days after the decision.
+/// The decision was carried out: no `access-review-decision-not-enforced` finding.
+#[test]
+fn documented_generic_example_revoke_carried_out() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/access-reviews.md"),
+    )
+    .unwrap();
+    let csv = doc
+        .split("```csv\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a csv example in docs/access-reviews.md");
+    assert!(csv.contains(",AdministratorAccess,revoke,"), "{csv}");
+
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let bob = r#"{"userName":"bob","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#;
+    let mut records = vec![
+        cloudtrail("2026-07-01T09:00:00Z", "alice", "iam.amazonaws.com", "AttachUserPolicy", bob),
+        cloudtrail("2026-07-02T09:00:00Z", "bob", "s3.amazonaws.com", "ListBuckets", "null"),
+        // The decision is dated 2026-09-02; the policy goes five days later.
+        cloudtrail("2026-09-07T09:00:00Z", "alice", "iam.amazonaws.com", "DetachUserPolicy", bob),
+    ];
+    // svc-backup (approved) works every week until as_of.
+    for day in (1..=28).step_by(7) {
+        for month in ["07", "08", "09", "10"] {
+            records.push(cloudtrail(
+                &format!("2026-{month}-{day:02}T03:00:00Z"),
+                "svc-backup",
+                "s3.amazonaws.com",
+                "PutObject",
+                r#"{"bucketName":"backups"}"#,
+            ));
+        }
+    }
+    let trail = format!("{{\"Records\":[{}]}}", records.join(","));
+    let files = [
+        write(d.path(), "review.csv", csv.as_bytes()),
+        write(
+            d.path(),
+            "111122223333_CloudTrail_us-east-1_20261031T0000Z_x.json",
+            trail.as_bytes(),
+        ),
+    ];
+    let args: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+    let (summary, out) = ingest(&lake, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(total(&summary, "rejected"), 0, "{summary}");
+    assert_eq!(counts(&summary, "trailcheck-review")["ingested"], 2, "{summary}");
+
+    // The logs: the role was granted and removed.
+    let out = bin()
+        .args(["sql", "--format", "json", "--lake"])
+        .arg(&lake)
+        .arg(format!(
+            "SELECT role, active, revoke_event IS NOT NULL AS revoked FROM role_assignments \
+             WHERE holder_uid = 'arn:aws:iam::111122223333:user/bob' AND role = '{admin}'"
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["active"], false, "{rows:?}");
+
+    let out = bin()
+        .args(["analyze", "--format", "json", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let not_enforced: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "access-review-decision-not-enforced")
+        .collect();
+    assert!(
+        not_enforced
+            .iter()
+            .all(|f| f["evidence"]["outcome"] == "enforced"),
+        "the detach carried the decision out: {not_enforced:#?}"
+    );
+    // The approved service account is in use: not approved-while-dormant.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule_id"] == "access-review-approved-dormant"),
+        "{findings:#?}"
+    );
+}
