@@ -383,10 +383,7 @@ fn sample_verdicts_gaps_exercise_and_names() {
     .map(|s| s.to_string())
     .collect();
     assert_eq!(got, want, "{missing:#?}");
-    let github = missing
-        .iter()
-        .find(|f| f["provider"] == "github")
-        .unwrap();
+    let github = missing.iter().find(|f| f["provider"] == "github").unwrap();
     let types: Vec<&str> = github["evidence"]["event_types"]
         .as_array()
         .unwrap()
@@ -429,7 +426,10 @@ fn sample_verdicts_gaps_exercise_and_names() {
         .unwrap();
     let reasons = lambda["evidence"]["reasons"].to_string();
     assert!(!reasons.contains("never exercised"), "{lambda:#?}");
-    assert_eq!(lambda["evidence"]["exercise"], "not determinable", "{lambda:#?}");
+    assert_eq!(
+        lambda["evidence"]["exercise"], "not determinable",
+        "{lambda:#?}"
+    );
     assert!(
         lambda["evidence"]["exercise_note"]
             .as_str()

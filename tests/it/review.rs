@@ -391,10 +391,28 @@ fn documented_generic_example_revoke_carried_out() {
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
     let bob = r#"{"userName":"bob","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#;
     let mut records = vec![
-        cloudtrail("2026-07-01T09:00:00Z", "alice", "iam.amazonaws.com", "AttachUserPolicy", bob),
-        cloudtrail("2026-07-02T09:00:00Z", "bob", "s3.amazonaws.com", "ListBuckets", "null"),
+        cloudtrail(
+            "2026-07-01T09:00:00Z",
+            "alice",
+            "iam.amazonaws.com",
+            "AttachUserPolicy",
+            bob,
+        ),
+        cloudtrail(
+            "2026-07-02T09:00:00Z",
+            "bob",
+            "s3.amazonaws.com",
+            "ListBuckets",
+            "null",
+        ),
         // The decision is dated 2026-09-02; the policy goes five days later.
-        cloudtrail("2026-09-07T09:00:00Z", "alice", "iam.amazonaws.com", "DetachUserPolicy", bob),
+        cloudtrail(
+            "2026-09-07T09:00:00Z",
+            "alice",
+            "iam.amazonaws.com",
+            "DetachUserPolicy",
+            bob,
+        ),
     ];
     // svc-backup (approved) works every week until as_of.
     for day in (1..=28).step_by(7) {
@@ -421,7 +439,11 @@ fn documented_generic_example_revoke_carried_out() {
     let (summary, out) = ingest(&lake, &args);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(total(&summary, "rejected"), 0, "{summary}");
-    assert_eq!(counts(&summary, "trailcheck-review")["ingested"], 2, "{summary}");
+    assert_eq!(
+        counts(&summary, "trailcheck-review")["ingested"],
+        2,
+        "{summary}"
+    );
 
     // The logs: the role was granted and removed.
     let out = bin()
