@@ -369,23 +369,7 @@ fn event(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, planted: Option<&
             ),
         },
         Some(Plant::GrantSuperAdmin) => {
-            let p = &c.people[3];
-            Ev {
-                actor: user_actor(&c.people[0]),
-                agent: c.people[0].agent,
-                ip: c.people[0].ip.clone(),
-                event_type: "user.account.privilege.grant",
-                message: "Grant user privilege",
-                legacy_type: None,
-                result: "SUCCESS",
-                reason: None,
-                debug: format!(
-                    r#""privilegeGranted":"Super administrator","requestUri":"/api/internal/administrators/{id}","url":"/api/internal/administrators/{id}","threatSuspected":"false""#,
-                    id = p.id
-                ),
-                token: None,
-                targets: user_target(p),
-            }
+            grant_user_privilege(c, &c.people[3], "Super administrator")
         }
         Some(Plant::GrantAppAdmin) => {
             let a = &c.apps[1];
@@ -410,25 +394,7 @@ fn event(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, planted: Option<&
                 ),
             }
         }
-        Some(Plant::GrantHelpDesk(i)) => {
-            let p = &c.helpdesk[*i];
-            Ev {
-                actor: user_actor(&c.people[0]),
-                agent: c.people[0].agent,
-                ip: c.people[0].ip.clone(),
-                event_type: "user.account.privilege.grant",
-                message: "Grant user privilege",
-                legacy_type: None,
-                result: "SUCCESS",
-                reason: None,
-                debug: format!(
-                    r#""privilegeGranted":"{HELP_DESK_ROLE}","requestUri":"/api/internal/administrators/{id}","url":"/api/internal/administrators/{id}","threatSuspected":"false""#,
-                    id = p.id
-                ),
-                token: None,
-                targets: user_target(p),
-            }
-        }
+        Some(Plant::GrantHelpDesk(i)) => grant_user_privilege(c, &c.helpdesk[*i], HELP_DESK_ROLE),
         Some(Plant::ResetPassword(i)) => {
             let a = &c.helpdesk[0];
             let p = &c.people[*i];
@@ -495,6 +461,26 @@ fn event(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, planted: Option<&
         ev.targets,
         ip = ev.ip,
     );
+}
+
+/// The org's first admin granting `role` to `p` (`user.account.privilege.grant`).
+fn grant_user_privilege<'a>(c: &'a Cast, p: &'a Person, role: &str) -> Ev<'a> {
+    Ev {
+        actor: user_actor(&c.people[0]),
+        agent: c.people[0].agent,
+        ip: c.people[0].ip.clone(),
+        event_type: "user.account.privilege.grant",
+        message: "Grant user privilege",
+        legacy_type: None,
+        result: "SUCCESS",
+        reason: None,
+        debug: format!(
+            r#""privilegeGranted":"{role}","requestUri":"/api/internal/administrators/{id}","url":"/api/internal/administrators/{id}","threatSuspected":"false""#,
+            id = p.id
+        ),
+        token: None,
+        targets: user_target(p),
+    }
 }
 
 fn policy_event<'a>(c: &'a Cast, admin: &'a Person, event_type: &'a str, rule: bool) -> Ev<'a> {
