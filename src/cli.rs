@@ -122,11 +122,10 @@ pub struct ParamArgs {
 
 impl ParamArgs {
     pub fn params(&self) -> crate::Result<crate::session::Params> {
-        let mut p = crate::session::Params {
-            dormant_days: self.dormant_days,
-            max_super_admins: self.max_super_admins,
-            ..Default::default()
-        };
+        // Through `Params::set`, like every --param: one check per parameter.
+        let mut p = crate::session::Params::default();
+        p.set("dormant_days", &self.dormant_days.to_string())?;
+        p.set("max_super_admins", &self.max_super_admins.to_string())?;
         if let Some(t) = &self.as_of {
             p.set("as_of", t)?;
         }
@@ -214,6 +213,8 @@ pub struct SqlArgs {
     /// Write the results to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +248,51 @@ pub struct ServeArgs {
     /// non-loopback address. Prefer the environment variable: a flag shows in `ps`.
     #[arg(long, env = "TRAILCHECK_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
+    /// Operator memory one client may use (its query and open cursors), within
+    /// --memory-limit: a size (512M, 2G) or a share of this machine's memory (25%).
+    #[arg(long, default_value = "25%", value_name = "SIZE")]
+    pub connection_memory_limit: crate::session::memory::MemoryBudget,
+    /// Longest a statement may run when its client has not set statement_timeout
+    /// (for example 30s, 15m, 2h; 0 for no limit).
+    #[arg(long, default_value = "15m", value_name = "DURATION", value_parser = parse_duration)]
+    pub statement_timeout: std::time::Duration,
+    /// Clients served at once; more are turned away.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub max_connections: usize,
+}
+
+/// The memory queries typed by people may use.
+#[derive(Debug, Args, Clone)]
+pub struct MemoryArgs {
+    /// Operator memory (hash tables, sorts, aggregations) of all queries together:
+    /// a size (512M, 4G) or a share of this machine's memory (50%). Sorts and
+    /// aggregations spill to the temporary folder beyond it; other queries fail with
+    /// an error instead of taking the machine.
+    #[arg(long, default_value = "50%", value_name = "SIZE")]
+    pub memory_limit: crate::session::memory::MemoryBudget,
+}
+
+/// `30s`, `15m`, `2h`, `500ms`, or `0` (no limit).
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let bad = || format!("expected a duration such as 30s, 15m, 2h or 0, not {text:?}");
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let ms = match unit {
+        "ms" => Some(1),
+        "s" => Some(1_000),
+        "m" | "min" => Some(60_000),
+        "h" => Some(3_600_000),
+        "" if n == 0 => Some(0),
+        _ => None,
+    }
+    .ok_or_else(bad)?;
+    n.checked_mul(ms)
+        .map(std::time::Duration::from_millis)
+        .ok_or_else(|| format!("{text:?} is too long"))
 }
 
 #[derive(Debug, Args)]
@@ -319,7 +365,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(status) => status.into(),
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "trailcheck: error: {e:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "trailcheck: error: {}",
+                crate::text::terminal_lines(&format!("{e:#}"))
+            );
             ExitStatus::Error.into()
         }
     }
@@ -348,7 +398,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             }
             for p in &summary.problems {
                 let level = if p.error { "error" } else { "warning" };
-                eprintln!("trailcheck: {level}: {}: {}", p.file, p.message);
+                eprintln!(
+                    "trailcheck: {level}: {}: {}",
+                    crate::text::terminal(&p.file),
+                    crate::text::terminal(&p.message)
+                );
             }
             Ok(if summary.has_errors() {
                 ExitStatus::Error
@@ -375,7 +429,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             print_summary(&summary);
             for p in &summary.problems {
                 let level = if p.error { "error" } else { "warning" };
-                eprintln!("trailcheck: {level}: {}: {}", p.file, p.message);
+                eprintln!(
+                    "trailcheck: {level}: {}: {}",
+                    crate::text::terminal(&p.file),
+                    crate::text::terminal(&p.message)
+                );
             }
             let rt = runtime()?;
             let params = a.params.params()?;
@@ -513,15 +571,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             // Errors are printed once, as the library words them (no repeated source chain).
             let msg = |e: crate::Error| anyhow::anyhow!("{e}");
             let repl = a.query.is_none() && a.file.is_none() && std::io::stdin().is_terminal();
+            let open = crate::session::OpenOptions {
+                live: repl,
+                memory_limit: Some(a.memory.memory_limit.bytes()),
+                ..Default::default()
+            };
             let session = rt
-                .block_on(async {
-                    if repl {
-                        crate::session::Session::open_live(&a.lake.lake, &params).await
-                    } else {
-                        crate::session::Session::open(&a.lake.lake, &params).await
-                    }
-                })
+                .block_on(crate::session::Session::open_with(
+                    &a.lake.lake,
+                    &params,
+                    &open,
+                ))
                 .map_err(msg)?;
+            session.read_only();
             let mut sink = crate::sql::Sink::new(a.format, a.output.clone()).map_err(msg)?;
             let text = match (&a.query, &a.file) {
                 (Some(q), _) => q.clone(),
@@ -571,18 +633,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Serve(a) => {
             let options = crate::serve::ServeOptions {
-                listen: a.listen,
                 password: a.password.clone(),
+                connection_memory: Some(a.connection_memory_limit.bytes()),
+                statement_timeout: Some(a.statement_timeout).filter(|t| !t.is_zero()),
+                max_connections: a.max_connections,
+                ..crate::serve::ServeOptions::new(a.listen)
             };
             let msg = |e: crate::Error| anyhow::anyhow!("{e}");
             options.check().map_err(msg)?;
             let rt = runtime()?;
             let params = a.params.params()?;
-            rt.block_on(async {
-                let session = crate::session::Session::open_live(&a.lake.lake, &params).await?;
+            let open = crate::session::OpenOptions {
+                live: true,
+                memory_limit: Some(a.memory.memory_limit.bytes()),
+                ..Default::default()
+            };
+            let served = rt.block_on(async {
+                let session =
+                    crate::session::Session::open_with(&a.lake.lake, &params, &open).await?;
                 crate::serve::serve(&session, &options).await
-            })
-            .map_err(msg)?;
+            });
+            // Queries still running when the server stops are dropped, not waited for.
+            rt.shutdown_timeout(std::time::Duration::from_secs(1));
+            served.map_err(msg)?;
             Ok(ExitStatus::Ok)
         }
         Command::Score(a) => {
@@ -822,7 +895,7 @@ pub fn print_findings(
                 rows.len()
             )?;
             for r in &rows {
-                let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+                let s = |k: &str| crate::text::terminal(r[k].as_str().unwrap_or("")).into_owned();
                 writeln!(
                     out,
                     "{:<8} {:<13} {:<26} {}/{}  {}",

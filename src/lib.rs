@@ -34,6 +34,7 @@ pub mod scoring;
 pub mod serve;
 pub mod session;
 pub mod sql;
+pub mod text;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -346,7 +346,8 @@ pub fn write_text(w: &mut dyn Write, out: &Output, format: SqlFormat) -> std::io
             let t =
                 arrow::util::pretty::pretty_format_batches_with_schema(out.schema.clone(), &owned)
                     .map_err(io_err)?;
-            writeln!(w, "{t}")?;
+            // Cells hold log text: controls are shown, not sent to the terminal.
+            writeln!(w, "{}", crate::text::terminal_lines(&t.to_string()))?;
         }
         SqlFormat::Json => {
             let mut jw = arrow::json::WriterBuilder::new()

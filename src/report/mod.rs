@@ -316,28 +316,14 @@ fn ocsf(d: &ReportData) -> Vec<Value> {
     out
 }
 
-/// Markdown-safe text: no HTML, no table or emphasis syntax from log content.
+/// Markdown-safe text: no HTML, no table or emphasis syntax and no terminal controls
+/// from log content ([`crate::text::markdown`]).
 pub fn md(v: &Value) -> String {
-    let s = match v {
-        Value::String(s) => s.clone(),
+    match v {
+        Value::String(s) => crate::text::markdown(s),
         Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '|' | '`' | '*' | '_' | '[' | ']' | '#' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
+        other => crate::text::markdown(&other.to_string()),
     }
-    out
 }
 
 /// One line per provider whose events landed in tenant `unknown`, with the fix.

@@ -414,7 +414,7 @@ impl Scorecard {
                 out,
                 "{:<18} {:<40} {:>5}  {:>8} {:>7} {:>10} {:>12}",
                 s.provider,
-                s.tenant,
+                crate::text::terminal(&s.tenant),
                 s.score.map_or("-".to_string(), |v| v.to_string()),
                 s.counts[0],
                 s.counts[1],
@@ -425,7 +425,12 @@ impl Scorecard {
         let mut last = (String::new(), String::new());
         for c in &self.claims {
             if (c.provider.as_str(), c.tenant.as_str()) != (last.0.as_str(), last.1.as_str()) {
-                writeln!(out, "\n{} / {}", c.provider, c.tenant)?;
+                writeln!(
+                    out,
+                    "\n{} / {}",
+                    c.provider,
+                    crate::text::terminal(&c.tenant)
+                )?;
                 last = (c.provider.clone(), c.tenant.clone());
             }
             writeln!(out, "  {:<13} {:<45} {}", c.status, c.claim_id, c.statement)?;

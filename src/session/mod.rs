@@ -8,6 +8,7 @@
 //! SQL that runs. Every query and reference table is compiled into the binary and listed
 //! once in [`QUERIES`] / [`REFERENCE`].
 
+pub mod memory;
 pub mod udf;
 mod views;
 
@@ -158,19 +159,28 @@ impl Params {
                 Error::Usage(format!("parameter {name} takes a whole number, not {v:?}"))
             })
         };
+        // A window of days reaches back from `as_of`: at most a century, so no cutoff
+        // leaves the range timestamps have.
+        let days = |v: &str| {
+            int(v).ok().filter(|n| *n <= MAX_DAYS).ok_or_else(|| {
+                Error::Usage(format!(
+                    "parameter {name} takes a number of days from 0 to {MAX_DAYS}, not {v:?}"
+                ))
+            })
+        };
         match name {
             "as_of" => {
                 let p = crate::time::parse_str(value)
                     .map_err(|e| Error::Usage(format!("as_of: {e}")))?;
                 self.as_of = Some(p.micros);
             }
-            "dormant_days" => self.dormant_days = int(value)?,
+            "dormant_days" => self.dormant_days = days(value)?,
             "max_super_admins" => self.max_super_admins = int(value)?,
-            "gap_days" => self.gap_days = int(value)?.max(1),
+            "gap_days" => self.gap_days = days(value)?.max(1),
             "min_weekly_events" => self.min_weekly_events = int(value)?,
-            "rotation_days" => self.rotation_days = int(value)?,
-            "max_credential_age_days" => self.max_credential_age_days = int(value)?,
-            "review_grace_days" => self.review_grace_days = int(value)?,
+            "rotation_days" => self.rotation_days = days(value)?,
+            "max_credential_age_days" => self.max_credential_age_days = days(value)?,
+            "review_grace_days" => self.review_grace_days = days(value)?,
             "diff_from" => self.diff_from = Some(value.to_string()),
             "diff_to" => self.diff_to = Some(value.to_string()),
             "volume_drop_ratio" => {
@@ -196,6 +206,9 @@ impl Params {
 
 const DAY_US: i64 = 86_400_000_000;
 
+/// The longest window of days a parameter may give (a century).
+pub const MAX_DAYS: i64 = 36_525;
+
 /// An open session over one lake.
 pub struct Session {
     pub ctx: SessionContext,
@@ -203,6 +216,21 @@ pub struct Session {
     /// The parameters, with `as_of` resolved.
     pub params: Params,
     pub as_of: i64,
+    /// The default schema, to make it read-only once the session is set up.
+    views: Arc<views::LazyViews>,
+}
+
+/// How a session is opened.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Compute the views of `queries/views/` once, before the rules are defined on them
+    /// (what `analyze` wants).
+    pub materialize: bool,
+    /// List the lake's folders again for every statement (`serve`, the REPL), so what
+    /// ingest and analyze commit meanwhile is read.
+    pub live: bool,
+    /// Refuse operator memory beyond this many bytes ([`memory`]); unbounded if `None`.
+    pub memory_limit: Option<usize>,
 }
 
 fn ts_type() -> DataType {
@@ -241,28 +269,36 @@ impl Session {
     /// planned when first named; those of `queries/views/` are computed on their first
     /// scan and kept while the lake's files stay the same ([`views::CachedView`]).
     pub async fn open(lake_dir: &Path, params: &Params) -> Result<Session> {
-        Self::open_with(lake_dir, params, false, false).await
+        Self::open_with(lake_dir, params, &OpenOptions::default()).await
     }
 
     /// Open a lake for a session that stays open (`serve`, the REPL): every statement
     /// lists the lake's folders again, so what ingest and analyze commit meanwhile is
     /// read. (Other sessions keep DataFusion's listing cache: one command, one listing.)
     pub async fn open_live(lake_dir: &Path, params: &Params) -> Result<Session> {
-        Self::open_with(lake_dir, params, false, true).await
+        let live = OpenOptions {
+            live: true,
+            ..OpenOptions::default()
+        };
+        Self::open_with(lake_dir, params, &live).await
     }
 
     /// Open a lake and compute each view of `queries/views/` once, as an in-memory
     /// table, before the rules are defined on it: every rule reads the same
     /// `identities`, `credentials`, ... without recomputing them (what `analyze` wants).
     pub async fn open_materialized(lake_dir: &Path, params: &Params) -> Result<Session> {
-        Self::open_with(lake_dir, params, true, false).await
+        let materialize = OpenOptions {
+            materialize: true,
+            ..OpenOptions::default()
+        };
+        Self::open_with(lake_dir, params, &materialize).await
     }
 
-    async fn open_with(
+    /// Open a lake as `options` say.
+    pub async fn open_with(
         lake_dir: &Path,
         params: &Params,
-        materialize: bool,
-        live: bool,
+        options: &OpenOptions,
     ) -> Result<Session> {
         if !lake_dir.join("events").is_dir() {
             return Err(Error::lake(
@@ -283,14 +319,17 @@ impl Session {
         // DataFusion keeps folder listings for the life of the session; a live session
         // must see what ingest and analyze commit while it is open.
         let mut runtime = RuntimeEnvBuilder::new();
-        if live {
+        if options.live {
             runtime = runtime.with_object_list_cache_limit(0);
+        }
+        if let Some(bytes) = options.memory_limit {
+            runtime = runtime.with_memory_pool(memory::process_pool(bytes));
         }
         let runtime = runtime.build_arc()?;
         let mut ctx = SessionContext::new_with_config_rt(config, runtime);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
-        register_views(&ctx, lake_dir)?;
+        let views = register_views(&ctx, lake_dir)?;
 
         let lake = Lake::new(lake_dir);
         register_parquet_dir(
@@ -341,7 +380,7 @@ impl Session {
         resolved.as_of = Some(as_of);
         ctx.register_batch("params", params_batch(&resolved, as_of))?;
 
-        if materialize {
+        if options.materialize {
             for q in QUERIES.iter().filter(|q| q.kind == Kind::View) {
                 let df = ctx.table(q.name).await?;
                 let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
@@ -357,7 +396,15 @@ impl Session {
             lake,
             params: resolved,
             as_of,
+            views,
         })
+    }
+
+    /// From now on no table can be created, replaced or dropped in the session's
+    /// schema (its tables never accept writes at all): for sessions that run what
+    /// people type (`sql`, `serve`).
+    pub fn read_only(&self) {
+        self.views.freeze();
     }
 
     /// Run one SQL statement and collect the result.
@@ -368,7 +415,7 @@ impl Session {
 
 /// Make the default schema a [`views::LazyViews`] holding every query of `queries/` and
 /// `findings_current` (the current findings of all rules, from the lake as it is now).
-fn register_views(ctx: &SessionContext, lake: &Path) -> Result<()> {
+fn register_views(ctx: &SessionContext, lake: &Path) -> Result<Arc<views::LazyViews>> {
     let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake);
     for q in QUERIES {
         let dir = match q.kind {
@@ -404,10 +451,11 @@ fn register_views(ctx: &SessionContext, lake: &Path) -> Result<()> {
         "findings_current".into(),
         false,
     );
+    let schema = Arc::new(schema);
     let catalog = MemoryCatalogProvider::new();
-    catalog.register_schema("public", Arc::new(schema))?;
+    catalog.register_schema("public", schema.clone())?;
     ctx.register_catalog("trailcheck", Arc::new(catalog));
-    Ok(())
+    Ok(schema)
 }
 
 /// Severity order for sorting (most severe first).
@@ -514,13 +562,13 @@ fn params_batch(p: &Params, as_of: i64) -> RecordBatch {
     let cols = vec![
         ts(as_of),
         int(p.dormant_days),
-        ts(as_of - p.dormant_days * DAY_US),
+        ts(as_of.saturating_sub(p.dormant_days.saturating_mul(DAY_US))),
         int(p.max_super_admins),
         int(p.gap_days),
         Arc::new(Float64Array::from(vec![p.volume_drop_ratio])) as Arc<dyn Array>,
         int(p.min_weekly_events),
         int(p.rotation_days),
-        ts(as_of - p.rotation_days * DAY_US),
+        ts(as_of.saturating_sub(p.rotation_days.saturating_mul(DAY_US))),
         int(p.max_credential_age_days),
         int(p.review_grace_days),
         Arc::new(StringArray::from(vec![p.diff_from.clone()])) as Arc<dyn Array>,

@@ -14,9 +14,16 @@
 //! over the sample lake; 10 s and 0.65 GB kept). Those are [`CachedView`]s: computed the first time a scan
 //! needs them and kept while the lake's files stay as they were, so `sql`, the REPL and
 //! `serve` see new ingests and analyses without recomputing on every reference.
+//!
+//! Every table registered here is wrapped in a [`ReadOnlyTable`], which answers
+//! `INSERT`, `UPDATE`, `DELETE` and `TRUNCATE` with an error whatever planned them, and
+//! [`LazyViews::freeze`] closes the schema to new, replaced and dropped tables: the
+//! last line behind the read-only checks of `sql` and `serve`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::SystemTime;
 
@@ -24,11 +31,15 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
 use datafusion::catalog::view::ViewTable;
-use datafusion::catalog::{MemorySchemaProvider, SchemaProvider, Session, TableProvider};
+use datafusion::catalog::{
+    MemorySchemaProvider, ScanArgs, ScanResult, SchemaProvider, Session, TableProvider,
+};
+use datafusion::common::{Constraints, Statistics};
 use datafusion::datasource::MemTable;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::session_state::SessionState;
-use datafusion::logical_expr::{Expr, LogicalPlan, TableType};
+use datafusion::logical_expr::dml::InsertOp;
+use datafusion::logical_expr::{Expr, LogicalPlan, TableProviderFilterPushDown, TableType};
 use datafusion::physical_plan::{ExecutionPlan, collect};
 use parking_lot::RwLock;
 
@@ -48,6 +59,7 @@ pub struct LazyViews {
     views: BTreeMap<String, Pending>,
     state: Weak<RwLock<SessionState>>,
     lake: PathBuf,
+    frozen: AtomicBool,
 }
 
 impl LazyViews {
@@ -58,7 +70,23 @@ impl LazyViews {
             views: BTreeMap::new(),
             state,
             lake: lake.to_path_buf(),
+            frozen: AtomicBool::new(false),
         }
+    }
+
+    /// Refuse every later `register_table` and `deregister_table` (views are still
+    /// planned on first use).
+    pub fn freeze(&self) {
+        self.frozen.store(true, Ordering::SeqCst);
+    }
+
+    fn refuse_if_frozen(&self, name: &str) -> Result<()> {
+        if self.frozen.load(Ordering::SeqCst) {
+            return Err(DataFusionError::Plan(format!(
+                "the lake is read-only here: {name} cannot be created, replaced or dropped"
+            )));
+        }
+        Ok(())
     }
 
     /// Add a view `name AS sql`; `origin` names its source in planning errors. A
@@ -132,10 +160,13 @@ impl SchemaProvider for LazyViews {
         name: String,
         table: Arc<dyn TableProvider>,
     ) -> Result<Option<Arc<dyn TableProvider>>> {
-        self.inner.register_table(name, table)
+        self.refuse_if_frozen(&name)?;
+        self.inner
+            .register_table(name, Arc::new(ReadOnlyTable(table)))
     }
 
     fn deregister_table(&self, name: &str) -> Result<Option<Arc<dyn TableProvider>>> {
+        self.refuse_if_frozen(name)?;
         self.inner.deregister_table(name)
     }
 
@@ -234,5 +265,103 @@ impl TableProvider for CachedView {
             .await?
             .scan(state, projection, filters, limit)
             .await
+    }
+}
+
+/// A table that reads like the one it wraps and refuses every write.
+#[derive(Debug)]
+pub struct ReadOnlyTable(pub Arc<dyn TableProvider>);
+
+impl ReadOnlyTable {
+    fn refuse(&self, what: &str) -> DataFusionError {
+        DataFusionError::Plan(format!(
+            "the lake is read-only here: {what} is refused (trailcheck ingest, analyze and score write it)"
+        ))
+    }
+}
+
+#[async_trait]
+impl TableProvider for ReadOnlyTable {
+    fn schema(&self) -> SchemaRef {
+        self.0.schema()
+    }
+
+    fn constraints(&self) -> Option<&Constraints> {
+        self.0.constraints()
+    }
+
+    fn table_type(&self) -> TableType {
+        self.0.table_type()
+    }
+
+    fn get_table_definition(&self) -> Option<&str> {
+        self.0.get_table_definition()
+    }
+
+    fn get_logical_plan(&'_ self) -> Option<Cow<'_, LogicalPlan>> {
+        self.0.get_logical_plan()
+    }
+
+    fn get_column_default(&self, column: &str) -> Option<&Expr> {
+        self.0.get_column_default(column)
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        self.0.scan(state, projection, filters, limit).await
+    }
+
+    async fn scan_with_args<'a>(
+        &self,
+        state: &dyn Session,
+        args: ScanArgs<'a>,
+    ) -> Result<ScanResult> {
+        self.0.scan_with_args(state, args).await
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        self.0.supports_filters_pushdown(filters)
+    }
+
+    fn statistics(&self) -> Option<Statistics> {
+        self.0.statistics()
+    }
+
+    async fn insert_into(
+        &self,
+        _state: &dyn Session,
+        _input: Arc<dyn ExecutionPlan>,
+        _op: InsertOp,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        Err(self.refuse("INSERT"))
+    }
+
+    async fn delete_from(
+        &self,
+        _state: &dyn Session,
+        _filters: Vec<Expr>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        Err(self.refuse("DELETE"))
+    }
+
+    async fn update(
+        &self,
+        _state: &dyn Session,
+        _assignments: Vec<(String, Expr)>,
+        _filters: Vec<Expr>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        Err(self.refuse("UPDATE"))
+    }
+
+    async fn truncate(&self, _state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
+        Err(self.refuse("TRUNCATE"))
     }
 }

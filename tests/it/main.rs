@@ -7,6 +7,7 @@ mod common;
 mod conformance;
 mod conformance_google_github;
 mod generate;
+mod hostile;
 mod labelled;
 mod lake;
 mod mapping;

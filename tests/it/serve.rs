@@ -12,6 +12,8 @@ use crate::common::*;
 struct Server {
     child: Child,
     port: u16,
+    /// What the server wrote to stderr after its first line.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -23,9 +25,17 @@ impl Drop for Server {
 
 /// Start the server on port 0 and read the port it chose from its first line.
 fn start(lake: &Path, password: Option<&str>) -> Server {
-    let mut cmd = bin();
+    start_with(lake, password, &[])
+}
+
+fn start_with(lake: &Path, password: Option<&str>, extra: &[&str]) -> Server {
+    start_cmd(bin(), lake, password, extra)
+}
+
+fn start_cmd(mut cmd: Command, lake: &Path, password: Option<&str>, extra: &[&str]) -> Server {
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--lake"])
         .arg(lake)
+        .args(extra)
         .env_remove("TRAILCHECK_PASSWORD")
         .stderr(Stdio::piped())
         .stdout(Stdio::null());
@@ -34,16 +44,29 @@ fn start(lake: &Path, password: Option<&str>) -> Server {
     }
     let mut child = cmd.spawn().expect("start trailcheck serve");
     let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    log.read_line(&mut line).unwrap();
+    // Keep reading the log so the server never blocks on a full pipe.
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let keep = kept.clone();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while log.read_line(&mut line).unwrap_or(0) > 0 {
+            keep.lock().unwrap().push_str(&line);
+            line.clear();
+        }
+    });
     let port = line
         .split("listening on 127.0.0.1:")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in the server's first line: {line:?}"));
-    Server { child, port }
+    Server {
+        child,
+        port,
+        log: kept,
+    }
 }
 
 fn psql(server: &Server, password: Option<&str>, args: &[&str]) -> Output {
@@ -251,4 +274,299 @@ with psycopg.connect(host="127.0.0.1", port=port, user="analyst", password="pw",
         .sum();
     assert_eq!(lines[1].as_u64(), Some(total));
     assert_eq!(lines[2], "25006");
+}
+
+/// Every file under the lake, to show nothing was written.
+fn lake_files(lake: &Path) -> Vec<String> {
+    fn go(d: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                go(&p, out);
+            } else {
+                out.push(p.display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(lake, &mut out);
+    out.sort();
+    out
+}
+
+/// A cursor's query goes through the same read-only gate as any other: the write
+/// inside `DECLARE ... CURSOR FOR` is refused on both protocols, and no table appears.
+#[test]
+fn cursors_cannot_write() {
+    let (d, ingested) = okta_lake();
+    let lake = d.path().join("lake");
+    let before = lake_files(&lake);
+    let server = start(&lake, None);
+    for declare in [
+        "BEGIN; DECLARE c CURSOR FOR INSERT INTO events SELECT * FROM events; FETCH ALL FROM c; COMMIT;",
+        "BEGIN; DECLARE c CURSOR FOR SELECT 1 AS x INTO t; FETCH ALL FROM c; COMMIT;",
+        "BEGIN; DECLARE c CURSOR FOR WITH w AS (DELETE FROM events RETURNING *) SELECT * FROM w; COMMIT;",
+    ] {
+        let out = psql(&server, None, &["-v", "ON_ERROR_STOP=1", "-c", declare]);
+        assert!(
+            !out.status.success(),
+            "{declare} was accepted: {}",
+            text(&out.stdout)
+        );
+    }
+    // No table t for a later connection, and the lake is as it was.
+    let out = psql(&server, None, &["-tAc", "SELECT count(*) FROM t"]);
+    assert!(
+        !out.status.success(),
+        "table t exists: {}",
+        text(&out.stdout)
+    );
+    let out = psql(&server, None, &["-tAc", "SELECT count(*) FROM events"]);
+    assert_eq!(text(&out.stdout).trim(), ingested.to_string());
+
+    // The extended protocol: psycopg's server-side (named) cursors are DECLAREs.
+    let script = r#"
+import json, sys, psycopg
+out = []
+with psycopg.connect(host="127.0.0.1", port=sys.argv[1], user="a", dbname="trailcheck", autocommit=True) as conn:
+    for q in ["INSERT INTO events SELECT * FROM events", "SELECT 1 AS x INTO t2"]:
+        try:
+            with conn.transaction():
+                with conn.cursor(name="c") as cur:
+                    cur.execute(q)
+            out.append("accepted")
+        except psycopg.Error as e:
+            out.append(e.sqlstate)
+    out.append(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+print(json.dumps(out))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(got[0], "25006", "{got}");
+    assert_eq!(got[1], "25006", "{got}");
+    assert_eq!(got[2].as_u64(), Some(ingested), "{got}");
+    drop(server);
+    assert_eq!(lake_files(&lake), before);
+}
+
+/// One query cannot take the server's memory: over the connection's budget it fails
+/// with SQLSTATE 53200 and the same connection, and others, go on.
+#[test]
+fn a_query_over_its_memory_budget_fails_alone() {
+    let (d, ingested) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start_with(&lake, None, &["--connection-memory-limit", "2M"]);
+    let hungry = "SELECT count(*) FROM events a JOIN events b ON a.provider = b.provider \
+                  WHERE length(a.raw) + length(b.raw) > 0";
+    let out = psql(
+        &server,
+        None,
+        &[
+            "-v",
+            "VERBOSITY=verbose",
+            "-c",
+            hungry,
+            "-c",
+            "SELECT count(*) FROM events",
+        ],
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("53200"), "{err}");
+    assert!(
+        text(&out.stdout).contains(&ingested.to_string()),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = psql(&server, None, &["-tAc", "SELECT count(*) FROM events"]);
+    assert_eq!(text(&out.stdout).trim(), ingested.to_string());
+}
+
+/// A slow query: the count of a three-way cross join of the events.
+const SLOW: &str =
+    "SELECT count(*) FROM events a, events b, events c WHERE a.raw < b.raw AND b.raw < c.raw";
+
+#[test]
+fn statement_timeout_cancels_a_query() {
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, None);
+    let started = std::time::Instant::now();
+    let out = psql(
+        &server,
+        None,
+        &[
+            "-v",
+            "VERBOSITY=verbose",
+            "-c",
+            "SET statement_timeout = 300",
+            "-c",
+            SLOW,
+        ],
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("57014") && err.contains("timeout"), "{err}");
+    // Well before the query could have finished (it runs for minutes).
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // The server's own default applies when the client sets none.
+    let server = start_with(&lake, None, &["--statement-timeout", "300ms"]);
+    let out = psql(&server, None, &["-v", "VERBOSITY=verbose", "-c", SLOW]);
+    assert!(text(&out.stderr).contains("57014"), "{}", text(&out.stderr));
+}
+
+/// CPU seconds a process has used (Linux /proc).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    // utime and stime are fields 14 and 15 of stat; 12 and 13 after "pid (comm) ".
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+/// A client that goes away mid-query takes its query with it: the server stops
+/// spending CPU on it.
+#[test]
+fn a_client_that_leaves_cancels_its_query() {
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start_with(&lake, None, &["--statement-timeout", "0"]);
+    let mut client = Command::new("psql")
+        .args(["-X", "-h", "127.0.0.1", "-U", "t", "-d", "trailcheck", "-p"])
+        .arg(server.port.to_string())
+        .args(["-c", SLOW])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = server.child.id();
+    // Wait until the query is burning CPU.
+    let t0 = cpu_seconds(pid);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(cpu_seconds(pid) - t0 > 0.5, "the query did not start");
+    client.kill().unwrap();
+    client.wait().unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let t1 = cpu_seconds(pid);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let spent = cpu_seconds(pid) - t1;
+    assert!(
+        spent < 0.5,
+        "the server spent {spent:.2} CPU s after its client left"
+    );
+    // And still serves.
+    let out = psql(&server, None, &["-tAc", "SELECT 1"]);
+    assert_eq!(text(&out.stdout).trim(), "1");
+}
+
+/// A client that never finishes its startup is dropped.
+#[test]
+fn idle_sockets_are_dropped() {
+    use std::io::Read;
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, None);
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 16];
+    // The server closes the socket: read returns 0 (or an error), not a timeout.
+    let n = idle.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0);
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(5) && waited < std::time::Duration::from_secs(25),
+        "{waited:?}"
+    );
+}
+
+/// Wrong passwords are answered slowly, one at a time across connections, and each
+/// is logged with the peer and the user name as escaped text.
+#[test]
+fn failed_logins_are_slowed_and_logged() {
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, Some("right"));
+    let started = std::time::Instant::now();
+    let tries: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new("psql")
+                .args([
+                    "-X",
+                    "-h",
+                    "127.0.0.1",
+                    "-d",
+                    "trailcheck",
+                    "-tAc",
+                    "SELECT 1",
+                ])
+                .arg("-U")
+                .arg("mallory\u{1b}[2J")
+                .arg("-p")
+                .arg(server.port.to_string())
+                .env("PGPASSWORD", "wrong")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut t in tries {
+        assert!(!t.wait().unwrap().success());
+    }
+    // Four failures, half a second each, one after another.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1900),
+        "{:?}",
+        started.elapsed()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = server.log.lock().unwrap().clone();
+    assert_eq!(
+        log.matches("failed login from 127.0.0.1").count(),
+        4,
+        "{log}"
+    );
+    assert!(
+        log.contains("\\u{1b}[2J") && !log.contains('\u{1b}'),
+        "{log}"
+    );
+}
+
+/// With its descriptors exhausted the server waits between accepts instead of
+/// spinning, says so once, and serves again when clients leave.
+#[test]
+fn descriptors_exhausted_back_off() {
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_trailcheck"));
+    let server = start_cmd(sh, &lake, None, &[]);
+    let held: Vec<_> = (0..80)
+        .filter_map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).ok())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pid = server.child.id();
+    let t0 = cpu_seconds(pid);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let spent = cpu_seconds(pid) - t0;
+    assert!(
+        spent < 0.5,
+        "{spent:.2} CPU s in 2 s with descriptors exhausted"
+    );
+    let log = server.log.lock().unwrap().clone();
+    assert_eq!(log.matches("accept failed").count(), 1, "{log}");
+    drop(held);
+    let out = psql(&server, None, &["-tAc", "SELECT 1"]);
+    assert_eq!(text(&out.stdout).trim(), "1", "{}", text(&out.stderr));
 }

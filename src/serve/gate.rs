@@ -1,0 +1,317 @@
+//! The read-only gate of `serve`: one query hook, first in line, that every statement
+//! a client sends passes through, over the simple and the extended protocol, as a
+//! prepared statement or inside `DECLARE ... CURSOR FOR`.
+//!
+//! It judges the statement's syntax ([`judge`]: queries, `EXPLAIN`, `SHOW`, cursors,
+//! transactions and client settings pass; everything else is refused), then plans
+//! every query it lets through, the query of a cursor included, and checks the plan
+//! against the options `trailcheck sql` uses ([`crate::sql::read_only`]). Behind it the
+//! session itself cannot be written: its tables refuse writes and its schema is frozen
+//! ([`crate::session::Session::read_only`]).
+
+use async_trait::async_trait;
+use datafusion::common::ParamValues;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::sqlparser::ast::{Declare, Query, Set, SetExpr, Statement};
+use datafusion_postgres::QueryHook;
+use datafusion_postgres::hooks::HookClient;
+use datafusion_postgres::pgwire;
+use pgwire::api::ClientInfo;
+use pgwire::api::results::{Response, Tag};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+
+/// SQLSTATE `read_only_sql_transaction`: what PostgreSQL answers to a write on a
+/// read-only server.
+const READ_ONLY: &str = "25006";
+
+/// Client session parameters that drivers set on connect; `datafusion-postgres`
+/// keeps them per connection. Anything else that is not an engine setting is
+/// acknowledged and ignored.
+const CLIENT_SETTINGS: &[&str] = &[
+    "statement_timeout",
+    "datestyle",
+    "bytea_output",
+    "intervalstyle",
+    "application_name",
+    "extra_float_digits",
+    "search_path",
+];
+
+/// What the read-only policy does with one statement.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A query (or a client setting the built-in hooks handle): run it.
+    Pass,
+    /// A client setting trailcheck does not use: answer `SET` and change nothing.
+    Acknowledge,
+    /// Would write, create, copy or change the engine: refuse with this reason.
+    Refuse(String),
+}
+
+/// Decide a statement from its syntax alone: queries, `EXPLAIN` of queries, `SHOW`,
+/// transactions and cursors over queries pass; client settings pass or are
+/// acknowledged; engine settings (`datafusion.*`) and everything else are refused.
+pub fn judge(statement: &Statement) -> Verdict {
+    match statement {
+        Statement::Query(q) => judge_query(q),
+        Statement::Explain { statement, .. } => match judge(statement) {
+            Verdict::Acknowledge => refuse(statement),
+            v => v,
+        },
+        Statement::Declare { stmts } => stmts
+            .iter()
+            .filter_map(|d| d.for_query.as_deref())
+            .map(judge_query)
+            .find(|v| *v != Verdict::Pass)
+            .unwrap_or(Verdict::Pass),
+        Statement::ExplainTable { .. }
+        | Statement::ShowFunctions { .. }
+        | Statement::ShowVariable { .. }
+        | Statement::ShowVariables { .. }
+        | Statement::ShowStatus { .. }
+        | Statement::ShowCreate { .. }
+        | Statement::ShowColumns { .. }
+        | Statement::ShowCatalogs { .. }
+        | Statement::ShowDatabases { .. }
+        | Statement::ShowSchemas { .. }
+        | Statement::ShowTables { .. }
+        | Statement::ShowViews { .. }
+        | Statement::StartTransaction { .. }
+        | Statement::Commit { .. }
+        | Statement::Rollback { .. }
+        | Statement::Fetch { .. }
+        | Statement::Close { .. } => Verdict::Pass,
+        Statement::Set(set) => judge_set(set),
+        Statement::Discard { .. } | Statement::Reset(_) => Verdict::Acknowledge,
+        other => refuse(other),
+    }
+}
+
+fn judge_query(q: &Query) -> Verdict {
+    fn writes(body: &SetExpr) -> bool {
+        match body {
+            SetExpr::Select(s) => s.into.is_some(),
+            SetExpr::Query(q) => writes(&q.body),
+            SetExpr::SetOperation { left, right, .. } => writes(left) || writes(right),
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
+                true
+            }
+            _ => false,
+        }
+    }
+    let in_ctes = q
+        .with
+        .as_ref()
+        .is_some_and(|w| w.cte_tables.iter().any(|c| writes(&c.query.body)));
+    if writes(&q.body) || in_ctes {
+        Verdict::Refuse(
+            "the server is read-only: queries that write (SELECT INTO, data-modifying WITH) are refused"
+                .into(),
+        )
+    } else {
+        Verdict::Pass
+    }
+}
+
+fn judge_set(set: &Set) -> Verdict {
+    let names: Vec<String> = match set {
+        Set::SingleAssignment { variable, .. } => vec![variable.to_string()],
+        Set::ParenthesizedAssignments { variables, .. } => {
+            variables.iter().map(|v| v.to_string()).collect()
+        }
+        Set::MultipleAssignments { assignments } => {
+            assignments.iter().map(|a| a.name.to_string()).collect()
+        }
+        Set::SetTimeZone { .. } => return Verdict::Pass,
+        _ => return Verdict::Acknowledge,
+    };
+    let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    if let Some(engine) = names.iter().find(|n| n.starts_with("datafusion.")) {
+        return Verdict::Refuse(format!(
+            "the server is read-only: engine setting {engine} cannot be changed by a client"
+        ));
+    }
+    match names.as_slice() {
+        [one] if CLIENT_SETTINGS.contains(&one.as_str()) => Verdict::Pass,
+        _ => Verdict::Acknowledge,
+    }
+}
+
+fn refuse(statement: &Statement) -> Verdict {
+    let text = statement.to_string();
+    let verb: String = text
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase();
+    Verdict::Refuse(format!(
+        "the server is read-only: {verb} is refused (only queries, EXPLAIN, SHOW and client settings run)"
+    ))
+}
+
+fn read_only_error(reason: String) -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "ERROR".into(),
+        READ_ONLY.into(),
+        reason,
+    )))
+}
+
+/// Statements that plan a query of their own: the gate plans and checks them.
+fn plans_a_query(statement: &Statement) -> bool {
+    matches!(statement, Statement::Query(_) | Statement::Explain { .. })
+}
+
+/// Check a planned statement against the same options `trailcheck sql` uses: a
+/// second line behind [`judge`] (DDL, DML and engine statements are refused).
+fn verify(plan: &LogicalPlan) -> PgWireResult<()> {
+    crate::sql::read_only()
+        .verify_plan(plan)
+        .map_err(|e| read_only_error(format!("the server is read-only: {e}")))
+}
+
+/// Plan a statement as `datafusion-postgres` would, and check the plan.
+async fn plan_checked(ctx: &SessionContext, statement: &Statement) -> PgWireResult<LogicalPlan> {
+    let plan = ctx
+        .state()
+        .statement_to_plan(DfStatement::Statement(Box::new(statement.clone())))
+        .await
+        .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
+    verify(&plan)?;
+    Ok(plan)
+}
+
+/// Plan and check the query of every cursor a `DECLARE` opens, before the cursor hook
+/// runs it (that hook plans the query text without any check of its own).
+async fn check_cursors(ctx: &SessionContext, declares: &[Declare]) -> PgWireResult<()> {
+    for query in declares.iter().filter_map(|d| d.for_query.as_deref()) {
+        plan_checked(ctx, &Statement::Query(Box::new(query.clone()))).await?;
+    }
+    Ok(())
+}
+
+/// The plan the extended protocol keeps for statements that have none of their own.
+fn no_plan() -> LogicalPlan {
+    LogicalPlan::EmptyRelation(datafusion::logical_expr::EmptyRelation {
+        produce_one_row: false,
+        schema: std::sync::Arc::new(datafusion::common::DFSchema::empty()),
+    })
+}
+
+/// The first query hook: applies [`judge`], and [`verify`] on every plan, before
+/// `datafusion-postgres` runs anything.
+pub struct Gate;
+
+#[async_trait]
+impl QueryHook for Gate {
+    async fn handle_simple_query(
+        &self,
+        statement: &Statement,
+        ctx: &SessionContext,
+        _client: &mut dyn HookClient,
+    ) -> Option<PgWireResult<Response>> {
+        match judge(statement) {
+            Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
+            Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new("SET")))),
+            Verdict::Pass => match statement {
+                Statement::Declare { stmts } => check_cursors(ctx, stmts).await.err().map(Err),
+                s if plans_a_query(s) => plan_checked(ctx, s).await.err().map(Err),
+                _ => None,
+            },
+        }
+    }
+
+    async fn handle_extended_parse_query(
+        &self,
+        statement: &Statement,
+        ctx: &SessionContext,
+        _client: &(dyn ClientInfo + Send + Sync),
+    ) -> Option<PgWireResult<LogicalPlan>> {
+        match judge(statement) {
+            Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
+            Verdict::Acknowledge => Some(Ok(no_plan())),
+            Verdict::Pass => match statement {
+                Statement::Declare { stmts } => check_cursors(ctx, stmts).await.err().map(Err),
+                s if plans_a_query(s) => Some(plan_checked(ctx, s).await),
+                _ => None,
+            },
+        }
+    }
+
+    async fn handle_extended_query(
+        &self,
+        statement: &Statement,
+        plan: &LogicalPlan,
+        _params: &ParamValues,
+        ctx: &SessionContext,
+        _client: &mut dyn HookClient,
+    ) -> Option<PgWireResult<Response>> {
+        match judge(statement) {
+            Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
+            Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new("SET")))),
+            Verdict::Pass => match statement {
+                Statement::Declare { stmts } => check_cursors(ctx, stmts).await.err().map(Err),
+                _ => verify(plan).err().map(Err),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+
+    fn verdict(sql: &str) -> Verdict {
+        let stmts = Parser::parse_sql(&PostgreSqlDialect {}, sql).expect(sql);
+        judge(&stmts[0])
+    }
+
+    #[test]
+    fn queries_pass_and_writes_are_refused() {
+        for sql in [
+            "SELECT * FROM events",
+            "WITH x AS (SELECT 1) SELECT * FROM x",
+            "EXPLAIN SELECT 1",
+            "SHOW search_path",
+            "BEGIN",
+            "SET extra_float_digits = 3",
+            "SET TIME ZONE 'UTC'",
+            "DECLARE c CURSOR FOR SELECT * FROM events",
+            "FETCH 10 FROM c",
+            "CLOSE c",
+        ] {
+            assert_eq!(verdict(sql), Verdict::Pass, "{sql}");
+        }
+        for sql in [
+            "INSERT INTO events SELECT * FROM events",
+            "DELETE FROM events",
+            "UPDATE runs SET kind = 'x'",
+            "CREATE TABLE t AS SELECT 1",
+            "CREATE VIEW v AS SELECT 1",
+            "DROP TABLE events",
+            "COPY events TO '/tmp/x.csv'",
+            "SELECT * INTO t FROM events",
+            "WITH d AS (DELETE FROM events RETURNING *) SELECT * FROM d",
+            "EXPLAIN ANALYZE INSERT INTO events SELECT * FROM events",
+            "SET datafusion.execution.target_partitions = 1",
+            "ALTER TABLE events RENAME TO e",
+            "TRUNCATE events",
+            "DECLARE c CURSOR FOR SELECT 1 AS x INTO t",
+        ] {
+            assert!(
+                matches!(verdict(sql), Verdict::Refuse(_)),
+                "{sql}: {:?}",
+                verdict(sql)
+            );
+        }
+        assert_eq!(
+            verdict("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
+            Verdict::Acknowledge
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! What one client's statement may take: time and the life of its connection.
+//!
+//! [`Served`] wraps a connection's `datafusion-postgres` service. Every statement,
+//! from planning to its last row (a cursor's `FETCH` too), runs under the client's
+//! `statement_timeout` (or the server's `--statement-timeout`) and stops when the
+//! client goes away: [`watch_peer`] watches the socket while pgwire waits on the
+//! query, and dropping the query's stream stops DataFusion's tasks. Memory is the
+//! connection's own pool ([`crate::session::memory::ConnectionPool`]); a refused
+//! reservation is answered with SQLSTATE 53200 (out of memory).
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use datafusion_postgres::pgwire;
+use datafusion_postgres::{DfSessionService, Parser};
+use futures::{Sink, Stream, StreamExt};
+use pgwire::api::portal::Portal;
+use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::results::{Response, SendableRowStream};
+use pgwire::api::store::PortalStore;
+use pgwire::api::{ClientInfo, ClientPortalStore};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::data::DataRow;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+/// Where `datafusion-postgres` keeps a client's `SET statement_timeout` (milliseconds).
+const TIMEOUT_KEY: &str = "statement_timeout_ms";
+
+/// Set `gone` when the client closes or resets its connection. Bytes the client sent
+/// meanwhile (its next message) are left for pgwire to read.
+pub async fn watch_peer(socket: TcpStream, gone: watch::Sender<bool>) {
+    let mut byte = [0u8; 1];
+    loop {
+        match socket.peek(&mut byte).await {
+            Ok(0) | Err(_) => {
+                let _ = gone.send(true);
+                return;
+            }
+            // Unread input: look again after pgwire has had time to read it.
+            Ok(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+fn timeout_error() -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "ERROR".into(),
+        "57014".into(),
+        "canceling statement due to statement timeout".into(),
+    )))
+}
+
+fn gone_error() -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "ERROR".into(),
+        "57014".into(),
+        "canceling statement: the client went away".into(),
+    )))
+}
+
+/// DataFusion's "Resources exhausted" as PostgreSQL's `out_of_memory`.
+fn out_of_memory(e: PgWireError) -> PgWireError {
+    let text = e.to_string();
+    if text.contains("Resources exhausted") {
+        PgWireError::UserError(Box::new(ErrorInfo::new(
+            "ERROR".into(),
+            "53200".into(),
+            format!("the query needs more memory than this connection may use: {text}"),
+        )))
+    } else {
+        e
+    }
+}
+
+/// A connection's query service with its limits.
+pub struct Served {
+    inner: Arc<DfSessionService>,
+    gone: watch::Receiver<bool>,
+    default_timeout: Option<Duration>,
+}
+
+impl Served {
+    pub fn new(
+        inner: DfSessionService,
+        gone: watch::Receiver<bool>,
+        default_timeout: Option<Duration>,
+    ) -> Self {
+        Served {
+            inner: Arc::new(inner),
+            gone,
+            default_timeout,
+        }
+    }
+
+    /// The client's `statement_timeout` (0: none), else the server's.
+    fn timeout<C: ClientInfo>(&self, client: &C) -> Option<Duration> {
+        match client.metadata().get(TIMEOUT_KEY) {
+            Some(ms) => ms
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| *ms > 0)
+                .map(Duration::from_millis),
+            None => self.default_timeout,
+        }
+    }
+
+    /// Run `work` (planning, and for a cursor its fetch) until the deadline or the
+    /// client's departure.
+    async fn bounded<T>(
+        &self,
+        deadline: Option<Instant>,
+        work: impl Future<Output = PgWireResult<T>>,
+    ) -> PgWireResult<T> {
+        let mut gone = self.gone.clone();
+        tokio::select! {
+            r = work => r.map_err(out_of_memory),
+            _ = until(deadline) => Err(timeout_error()),
+            _ = gone.wait_for(|g| *g) => Err(gone_error()),
+        }
+    }
+
+    /// The same limits on the rows a response streams after it is returned.
+    fn bound_rows(&self, response: Response, deadline: Option<Instant>) -> Response {
+        match response {
+            Response::Query(mut q) => {
+                let rows = std::mem::replace(&mut q.data_rows, Box::pin(futures::stream::empty()));
+                q.data_rows = Box::pin(bounded_rows(rows, deadline, self.gone.clone()));
+                Response::Query(q)
+            }
+            other => other,
+        }
+    }
+}
+
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn bounded_rows(
+    rows: SendableRowStream,
+    deadline: Option<Instant>,
+    gone: watch::Receiver<bool>,
+) -> impl Stream<Item = PgWireResult<DataRow>> + Send {
+    futures::stream::unfold(Some((rows, gone)), move |state| async move {
+        let (mut rows, mut gone) = state?;
+        let stopped = tokio::select! {
+            row = rows.next() => Ok(row),
+            _ = until(deadline) => Err(timeout_error()),
+            _ = gone.wait_for(|g| *g) => Err(gone_error()),
+        };
+        match stopped {
+            Ok(row) => row.map(|r| (r.map_err(out_of_memory), Some((rows, gone)))),
+            // The error ends the stream; dropping `rows` stops the query.
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+}
+
+#[async_trait]
+impl SimpleQueryHandler for Served {
+    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let deadline = self.timeout(client).map(|t| Instant::now() + t);
+        let responses = self
+            .bounded(
+                deadline,
+                SimpleQueryHandler::do_query(&*self.inner, client, query),
+            )
+            .await?;
+        Ok(responses
+            .into_iter()
+            .map(|r| self.bound_rows(r, deadline))
+            .collect())
+    }
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for Served {
+    type Statement = <DfSessionService as ExtendedQueryHandler>::Statement;
+    type QueryParser = Parser;
+
+    fn query_parser(&self) -> Arc<Self::QueryParser> {
+        self.inner.query_parser()
+    }
+
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Self::Statement>,
+        max_rows: usize,
+    ) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let deadline = self.timeout(client).map(|t| Instant::now() + t);
+        let response = self
+            .bounded(
+                deadline,
+                ExtendedQueryHandler::do_query(&*self.inner, client, portal, max_rows),
+            )
+            .await?;
+        Ok(self.bound_rows(response, deadline))
+    }
+}
