@@ -12,6 +12,7 @@ mod labelled;
 mod lake;
 mod mapping;
 mod mapping_google_github;
+mod props;
 mod report;
 mod review;
 mod sample_logs;
