@@ -228,3 +228,96 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Run a command against a lake and return its output.
+fn lake_cmd(cmd: &str, lake: &std::path::Path, args: &[&str]) -> std::process::Output {
+    bin()
+        .arg(cmd)
+        .arg("--lake")
+        .arg(lake)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The reasons of every reject in the lake.
+fn reasons(lake: &std::path::Path) -> Vec<String> {
+    strings(&read_all(&lake.join("rejects")), "reason")
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Issue 18 item 2: a time outside 1970..2199 is a reject naming the value, so one
+/// record cannot make `analyze`, `score` or `report` fail for the whole lake; item 7:
+/// none of the inputs that panicked does.
+#[test]
+fn times_outside_the_range_are_rejects_and_the_lake_stays_analyzable() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = [
+        r#""3000-01-01T00:00:00Z""#,
+        r#""9999-12-31T23:59:59Z""#,
+        r#""1600-01-01T00:00:00Z""#,
+        r#""0000-01-01T00:00:00Z""#,
+        // The year 3000 as epoch seconds and as milliseconds.
+        "32503680000",
+        "32503680000000",
+        "-9223372036854775808",
+        "-1e20",
+        r#""2017-09-0é""#,
+        r#""2026-10-01T10:00:00+24:00""#,
+    ];
+    let mut text = format!("{OKTA_1}\n");
+    for (i, t) in bad.iter().enumerate() {
+        text.push_str(&format!(
+            "{{\"uuid\":\"bad-{i}\",\"published\":{t},\"eventType\":\"user.session.start\",\"actor\":{{\"id\":\"00u9\",\"type\":\"User\"}}}}\n"
+        ));
+    }
+    text.push_str(&format!("{OKTA_2}\n{OKTA_3}\n"));
+    let f = write(d.path(), "okta.ndjson", text.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (3, bad.len() as u64),
+        "{s}"
+    );
+    let reasons = reasons(&lake);
+    for (t, r) in bad.iter().zip(&reasons) {
+        let value = t.trim_matches('"');
+        let value = value
+            .strip_prefix("-1e20")
+            .map_or(value, |_| "-100000000000000000000");
+        assert!(r.contains(value), "{t}: {r}");
+        assert!(
+            r.contains("outside the accepted range")
+                || r.contains("unreadable timestamp")
+                || r.contains("outside -23:59 to +23:59"),
+            "{t}: {r}"
+        );
+    }
+    for cmd in ["analyze", "score"] {
+        let out = lake_cmd(cmd, &lake, &[]);
+        assert!(out.status.success(), "{cmd}: {}", stderr(&out));
+    }
+    let out = lake_cmd(
+        "report",
+        &lake,
+        &["--out", d.path().join("report").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "report: {}", stderr(&out));
+    // An as-of outside the range, or unreadable, is a usage error and never a panic.
+    for args in [
+        ["--as-of", "3000-01-01T00:00:00Z"],
+        ["--as-of", "1600-01-01T00:00:00Z"],
+        ["--param", "as_of=9999-12-31T23:59:59Z"],
+        ["--param", "as_of=32503680000000000000"],
+        ["--as-of", "2017-09-0é"],
+        ["--as-of", "2026-10-01T10:00:00+24:00"],
+    ] {
+        let out = lake_cmd("analyze", &lake, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("as_of"), "{args:?}: {}", stderr(&out));
+    }
+}
