@@ -321,3 +321,30 @@ fn times_outside_the_range_are_rejects_and_the_lake_stays_analyzable() {
         assert!(stderr(&out).contains("as_of"), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// Issue 18 item 11e: of a repeated key the first value counts, in the typed columns
+/// as in the JSON functions over `raw`.
+#[test]
+fn repeated_keys_read_the_same_in_columns_and_raw() {
+    let d = tempfile::tempdir().unwrap();
+    let rec = r#"{"uuid":"u-d","published":"2026-10-01T10:00:00.000Z","eventType":"user.session.start","eventType":"user.account.lock","actor":{"id":"00u1","type":"User","alternateId":"first@example.com","alternateId":"second@example.com"},"outcome":{"result":"SUCCESS"}}"#;
+    let f = write(d.path(), "okta.json", rec.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(total(&s, "ingested"), 1);
+    let out = lake_cmd(
+        "sql",
+        &lake,
+        &[
+            "--format",
+            "csv",
+            "select actor_name, json_get_str(raw, 'actor', 'alternateId') as a, event_type, json_get_str(raw, 'eventType') as t from events",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().nth(1),
+        Some("first@example.com,first@example.com,user.session.start,user.session.start")
+    );
+}
