@@ -322,6 +322,53 @@ fn times_outside_the_range_are_rejects_and_the_lake_stays_analyzable() {
     }
 }
 
+/// Issue 18 item 11a: in NDJSON a broken line is one reject, and the next line is read
+/// fresh, also when the broken line is the first or ends in a backslash.
+#[test]
+fn a_broken_first_line_or_trailing_backslash_swallows_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = String::from("{\"a\":1,\n");
+    for i in 0..1000 {
+        text.push_str(&OKTA_1.replace("u-1", &format!("u-{i}")));
+        text.push('\n');
+    }
+    text.push_str("{\"uuid\":\"u-x\",\"published\":\"2026-10-01T10:00:00Z\",\"eventType\":\"x\\\n");
+    text.push_str(&format!("{OKTA_2}\n"));
+    let f = write(d.path(), "okta.ndjson", text.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (1001, 2),
+        "{s}"
+    );
+    let rejects = read_all(&lake.join("rejects"));
+    assert_eq!(u64s(&rejects, "raw_len"), vec![7, 64]);
+    assert_eq!(u64s(&rejects, "source_offset")[0], 0);
+}
+
+/// Issue 18 item 11c: a UTF-8 byte order mark at the start of a file is skipped.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let array = format!("\u{feff}[{OKTA_1},{OKTA_2}]");
+    let lines = format!("\u{feff}{OKTA_3}\n{}\n", OKTA_1.replace("u-1", "u-4"));
+    let f = write(d.path(), "array.json", array.as_bytes());
+    let g = write(d.path(), "lines.ndjson.gz", &gzip(lines.as_bytes()));
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(
+        &lake,
+        &["--tenant", "acme", f.to_str().unwrap(), g.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (4, 0),
+        "{s}"
+    );
+}
+
 /// Issue 18 item 11e: of a repeated key the first value counts, in the typed columns
 /// as in the JSON functions over `raw`.
 #[test]
