@@ -395,3 +395,28 @@ fn repeated_keys_read_the_same_in_columns_and_raw() {
         Some("first@example.com,first@example.com,user.session.start,user.session.start")
     );
 }
+
+/// Issue 18 item 3: an oversized CSV row is one reject and the rows after it are read.
+#[test]
+fn an_oversized_csv_row_is_one_reject() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = b"@timestamp,_document_id,action,actor,org\n1785448994000,doc1,git.clone,ann,acme\n1785448994001,big,git.clone,\"".to_vec();
+    bytes.resize(bytes.len() + (3 << 20), b'x');
+    bytes.extend_from_slice(b"\n,\",acme\r\n1785448994002,doc2,git.clone,bob,acme\n");
+    let f = write(d.path(), "export.csv", &bytes);
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(
+        &lake,
+        &["--max-record-bytes", "1000000", f.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (2, 1),
+        "{s}"
+    );
+    let rejects = read_all(&lake.join("rejects"));
+    assert!(reasons(&lake)[0].contains("larger than the record size limit"));
+    assert_eq!(u64s(&rejects, "source_offset"), vec![79]);
+    assert_eq!(u64s(&rejects, "raw_len"), vec![(3 << 20) + 37]);
+}
