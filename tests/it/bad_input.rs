@@ -369,6 +369,72 @@ fn a_byte_order_mark_is_skipped() {
     );
 }
 
+/// Issue 18 item 11b: FIFOs, sockets and devices in a folder (also behind a symlink)
+/// are skipped with a warning and never opened; named on the command line, a device
+/// is an error.
+#[cfg(unix)]
+#[test]
+fn non_regular_files_are_skipped_not_opened() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    write(&input, "a-good.json", OKTA_1.as_bytes());
+    let fifo = input.join("x.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/zero", input.join("zero.json")).unwrap();
+    std::os::unix::fs::symlink(&input, input.join("loop.json")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(input.join("s.ndjson")).unwrap();
+    let lake = d.path().join("lake");
+    let mut child = bin()
+        .args(["ingest", "--json", "--quiet", "--tenant", "acme", "--lake"])
+        .arg(&lake)
+        .arg(&input)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("ingest hung on a FIFO or /dev/zero");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for (name, why) in [
+        ("x.json", "FIFO"),
+        ("zero.json", "character device"),
+        ("s.ndjson", "socket"),
+        ("loop.json", "symlink to a folder"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with("trailcheck: warning:")
+                && l.contains(name)
+                && l.contains(why)),
+            "{name}: {err}"
+        );
+    }
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(total(&s, "ingested"), 1, "{s}");
+    assert_eq!(s["problems"].as_array().unwrap().len(), 4, "{s}");
+    let (_s, out) = ingest(&lake, &["/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("character device"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// Issue 18 item 11e: of a repeated key the first value counts, in the typed columns
 /// as in the JSON functions over `raw`.
 #[test]
@@ -419,4 +485,63 @@ fn an_oversized_csv_row_is_one_reject() {
     assert!(reasons(&lake)[0].contains("larger than the record size limit"));
     assert_eq!(u64s(&rejects, "source_offset"), vec![79]);
     assert_eq!(u64s(&rejects, "raw_len"), vec![(3 << 20) + 37]);
+}
+
+/// Hostile inputs that already held (issue 18's list), kept as tests: deep nesting,
+/// NaN, 1e400, a NUL byte, CRLF lines, an empty and a header-only gzip, a symlink loop.
+#[test]
+fn hostile_inputs_that_held_still_hold() {
+    let d = tempfile::tempdir().unwrap();
+    let deep = "[".repeat(1 << 20);
+    let nul = OKTA_2.replace("u-2\"", "u-2\u{0}\"");
+    let text = format!(
+        "{OKTA_1}\n{deep}\n{}\n{{\"a\":NaN}}\n{{\"a\":1e400}}\n{nul}\n",
+        OKTA_2.replace("u-2", "u-2b")
+    );
+    let f = write(d.path(), "hostile.ndjson", text.as_bytes());
+    let crlf = format!("{OKTA_3}\r\n{}\r\n", OKTA_3.replace("u-3", "u-3b"));
+    let g = write(d.path(), "crlf.ndjson", crlf.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(
+        &lake,
+        &["--tenant", "acme", f.to_str().unwrap(), g.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (4, 4),
+        "{s}"
+    );
+    let r = reasons(&lake);
+    assert!(r[0].contains("recursion limit exceeded"), "{r:?}");
+    assert!(r.iter().all(|r| r.starts_with("malformed JSON")), "{r:?}");
+    // An empty gzip is an empty file; a gzip header alone is a truncated stream.
+    let empty = write(d.path(), "empty.json.gz", &gzip(b""));
+    let (_s, out) = ingest(&lake, &[empty.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
+    let header = write(d.path(), "header.json.gz", &gzip(b"{}")[..10]);
+    let (_s, out) = ingest(&lake, &[header.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("gzip stream is truncated"),
+        "{}",
+        stderr(&out)
+    );
+    // A symlink loop in a folder is an error naming it; the other files are read.
+    #[cfg(unix)]
+    {
+        let input = d.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        write(
+            &input,
+            "good.json",
+            OKTA_1.replace("u-1", "u-1c").as_bytes(),
+        );
+        std::os::unix::fs::symlink("loop.json", input.join("loop.json")).unwrap();
+        let (s, out) = ingest(&lake, &["--tenant", "acme", input.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("loop.json"), "{}", stderr(&out));
+        assert_eq!(total(&s, "ingested"), 1, "{s}");
+    }
 }
