@@ -19,7 +19,9 @@ use trailcheck::read::{self, ReadOptions};
 
 /// Every record of a folder, as the reader hands them on.
 fn records(dir: &Path) -> Vec<Vec<u8>> {
-    let (files, _) = read::discover(&[dir.display().to_string()]).expect("sample-logs folder");
+    let files = read::discover(&[dir.display().to_string()])
+        .expect("sample-logs folder")
+        .files;
     let mut out = Vec::new();
     for f in &files {
         read::read_file(

@@ -130,10 +130,18 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         })?),
         None => None,
     };
-    let (files, skipped) = read::discover(&opts.inputs)?;
+    let read::Discovered {
+        files,
+        passed_over: skipped,
+        not_files,
+    } = read::discover(&opts.inputs)?;
     if files.is_empty() {
+        let not_files: String = not_files
+            .iter()
+            .map(|(f, why)| format!("; {f}: {why}"))
+            .collect();
         return Err(Error::Usage(format!(
-            "no input files found in {} (folders are searched for {})",
+            "no input files found in {} (folders are searched for {}){not_files}",
             opts.inputs.join(", "),
             read::FOLDER_EXTENSIONS.join(", ")
         )));
@@ -227,7 +235,14 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         })
         .collect();
     let mut first_reason: Vec<Option<String>> = vec![None; files.len()];
-    let mut problems = Vec::new();
+    let mut problems: Vec<FileProblem> = not_files
+        .into_iter()
+        .map(|(file, message)| FileProblem {
+            file,
+            message,
+            error: false,
+        })
+        .collect();
     let mut decoded_bytes = 0;
     let mut failure: Option<Error> = None;
 

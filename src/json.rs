@@ -7,14 +7,26 @@
 //! a `Vec` of entries in document order, and a key or string without escapes is a
 //! [`Cow::Borrowed`] slice of the input: only escaped strings are copied.
 //!
-//! Where callers can see the difference, the tree behaves like `serde_json::Value`:
-//! [`Object::get`] returns the last value of a duplicated key (serde_json keeps the
-//! last); [`Object::iter`], [`Object::keys`] and [`Object::values`] go in serde_json's
-//! order (sorted by key, duplicates removed, the last one kept), sorting on demand since
-//! only rare paths (messages, rendering) use them; and [`Value`]'s `Serialize` and
-//! `Display` write exactly the bytes `serde_json::Value::to_string()` writes (rendered
-//! sub-objects are stored in the lake). Parsing goes through serde_json's own
-//! deserializer, so syntax errors, their messages and the nesting limit are serde_json's.
+//! **Repeated keys: the first one wins** (docs/design.md section 3). The events table
+//! keeps the record byte for byte in `raw`, and the JSON functions that read `raw`
+//! (DataFusion's `json_get*`, which scan keys with jiter and stop at the first match;
+//! DuckDB's `json_extract`, via yyjson, likewise) see the first value of a repeated
+//! key. So that a typed column and a query over `raw` never disagree, [`Object::get`]
+//! returns the first value too, and [`Object::iter`], [`Object::keys`],
+//! [`Object::values`], rendering and the conversion to `serde_json::Value` keep the
+//! first value of each key. Rejecting such records would lose real events (Microsoft
+//! Graph's beta sign-ins repeat `homeTenantId`, see
+//! tests/fixtures/samples/entra/trailcheck-graph-beta-signin-duplicate-keys.ndjson).
+//! This is the one place the tree differs from `serde_json::Value`, which keeps the last.
+//!
+//! Otherwise, where callers can see the difference, the tree behaves like
+//! `serde_json::Value`: [`Object::iter`], [`Object::keys`] and [`Object::values`] go in
+//! serde_json's order (sorted by key), sorting on demand since only rare paths
+//! (messages, rendering) use them; and [`Value`]'s `Serialize` and `Display` write
+//! exactly the bytes `serde_json::Value::to_string()` writes for an object without
+//! repeated keys (rendered sub-objects are stored in the lake). Parsing goes through
+//! serde_json's own deserializer, so syntax errors, their messages and the nesting
+//! limit are serde_json's.
 //! The one input read differently is serde_json's private raw-value marker key
 //! (`$serde_json::private::RawValue`), which `serde_json::Value` treats specially and
 //! this tree keeps as an ordinary key.
@@ -122,9 +134,9 @@ impl<'a> Value<'a> {
 }
 
 impl<'a> Object<'a> {
-    /// The value of `key`; the last one when the key is repeated (as serde_json).
+    /// The value of `key`; the first one when the key is repeated (module doc).
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -140,7 +152,7 @@ impl<'a> Object<'a> {
         self.sorted().len()
     }
 
-    /// Entries as serde_json orders them: sorted by key, duplicates removed (the last
+    /// Entries as serde_json orders them: sorted by key, duplicates removed (the first
     /// one kept). Sorts on each call: for messages and rendering, not the hot path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value<'a>)> {
         self.sorted().into_iter().map(|(k, v)| (&**k, v))
@@ -164,16 +176,9 @@ impl<'a> Object<'a> {
 
     fn sorted(&self) -> Vec<&(Cow<'a, str>, Value<'a>)> {
         let mut out: Vec<&(Cow<'a, str>, Value<'a>)> = self.0.iter().collect();
-        // Stable: equal keys stay in document order, and the last of each run is kept.
+        // Stable: equal keys stay in document order, and the first of each run is kept.
         out.sort_by(|a, b| a.0.cmp(&b.0));
-        out.dedup_by(|later, earlier| {
-            if later.0 == earlier.0 {
-                *earlier = *later;
-                true
-            } else {
-                false
-            }
-        });
+        out.dedup_by(|later, earlier| later.0 == earlier.0);
         out
     }
 }
@@ -190,7 +195,8 @@ impl<'a> FromIterator<(Cow<'a, str>, Value<'a>)> for Object<'a> {
     }
 }
 
-/// Equality as serde_json's: objects compare as maps (order and repeated keys aside).
+/// Equality as serde_json's: objects compare as maps (order aside; of a repeated key,
+/// the first value counts).
 impl PartialEq for Value<'_> {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
@@ -268,8 +274,11 @@ impl From<&Value<'_>> for serde_json::Value {
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(Into::into).collect()),
             Value::Object(o) => serde_json::Value::Object(
-                // In document order, so a repeated key keeps its last value.
-                o.0.iter().map(|(k, v)| (k.to_string(), v.into())).collect(),
+                // Sorted with repeated keys removed: each keeps its first value.
+                o.sorted()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.into()))
+                    .collect(),
             ),
         }
     }
@@ -418,23 +427,30 @@ mod tests {
     }
 
     #[test]
-    fn repeated_keys_keep_the_last_value_as_serde_json() {
+    fn repeated_keys_keep_the_first_value_everywhere() {
         let text = r#"{"b":1,"a":{"x":1},"b":2,"c":null,"b":"three"}"#;
         let v = from_str(text).unwrap();
-        assert_eq!(v.get("b").and_then(Value::as_str), Some("three"));
+        assert_eq!(v.get("b").and_then(Value::as_i64), Some(1));
         assert!(v.get("c").is_some_and(Value::is_null));
         assert!(v.get("nope").is_none());
         let o = v.as_object().unwrap();
         assert!(o.contains_key("b") && !o.contains_key("B"));
         assert_eq!(o.len(), 3);
         assert_eq!(o.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
-        assert_eq!(o.values().filter(|v| v.is_string()).count(), 1);
-        assert_eq!(v.to_string(), r#"{"a":{"x":1},"b":"three","c":null}"#);
-        assert_eq!(v.to_string(), serde_text(text));
+        assert_eq!(o.values().filter(|v| v.is_string()).count(), 0);
+        assert_eq!(v.to_string(), r#"{"a":{"x":1},"b":1,"c":null}"#);
+        assert_eq!(format!("{v:#}").matches("\"b\"").count(), 1);
         assert_eq!(
             serde_json::Value::from(&v),
-            serde_json::from_str::<serde_json::Value>(text).unwrap()
+            serde_json::json!({"a": {"x": 1}, "b": 1, "c": null})
         );
+        // Nested objects too.
+        let v = from_str(r#"{"o":{"k":"first","k":"second"}}"#).unwrap();
+        assert_eq!(
+            v.get("o").and_then(|o| o.get("k")),
+            Some(&Value::String("first".into()))
+        );
+        assert_eq!(v.to_string(), r#"{"o":{"k":"first"}}"#);
     }
 
     #[test]
@@ -523,8 +539,8 @@ mod tests {
     #[test]
     fn objects_compare_as_maps() {
         let a = from_str(r#"{"a":1,"b":[true,null],"a":2}"#).unwrap();
-        let b = from_str(r#"{"b":[true,null],"a":2}"#).unwrap();
-        let c = from_str(r#"{"b":[true,null],"a":1}"#).unwrap();
+        let b = from_str(r#"{"b":[true,null],"a":1}"#).unwrap();
+        let c = from_str(r#"{"b":[true,null],"a":2}"#).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.get("b").and_then(|b| b.as_array()).map(Vec::len), Some(2));

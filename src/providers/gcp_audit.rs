@@ -485,8 +485,9 @@ fn expiry(resp: &Value<'_>) -> Option<i64> {
             crate::time::parse_str(&t).ok()?.micros
         }
     };
-    // 9999-12-31T23:59:59Z: no expiry.
-    (micros < 253_402_300_799_000_000).then_some(micros)
+    // 9999-12-31T23:59:59Z means no expiry; anything else outside the range `time`
+    // accepts (src/time.rs) is no usable expiry either.
+    crate::time::check_range(micros, "expiry").ok()
 }
 
 /// One row per binding delta of an IAM policy change (docs/design.md section 3).

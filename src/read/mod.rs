@@ -3,6 +3,14 @@
 //! streamed through [`split::Splitter`], which hands out chunks of raw records with
 //! their offsets, or, for a `.csv` / `.csv.gz` file, through [`csv::read_csv`], which
 //! turns each row into a JSON object record. Nothing here knows about providers.
+//!
+//! Only regular files are read from folders: a FIFO, socket or device there (or a
+//! symlink resolving to one, such as `x.json -> /dev/zero`) is skipped with a warning
+//! and never opened, since opening a FIFO blocks until someone writes to it and a
+//! device may never end, while the ingest holds the lake's write lock. Symlinks to
+//! folders are not followed (they could loop). A FIFO named on the command line is read
+//! (that is what `<(zcat export.gz)` passes); a device or socket named there is an
+//! error.
 
 pub mod csv;
 pub mod split;
@@ -35,14 +43,56 @@ pub struct InputFile {
 /// always read.
 pub const FOLDER_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".ndjson", ".gz", ".log", ".csv"];
 
+/// What [`discover`] found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to read.
+    pub files: Vec<InputFile>,
+    /// Folder entries passed over for their name (not .json/.ndjson/.gz/...).
+    pub passed_over: Vec<String>,
+    /// Folder entries with a readable name that are not regular files, and why they
+    /// were skipped.
+    pub not_files: Vec<(String, String)>,
+}
+
+/// What kind of thing a non-regular, non-folder file type is, in words.
+fn kind_of(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO (named pipe)";
+        } else if ft.is_socket() {
+            return "a socket";
+        } else if ft.is_char_device() {
+            return "a character device";
+        } else if ft.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = ft;
+    "not a regular file"
+}
+
+fn is_fifo(ft: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        ft.is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ft;
+        false
+    }
+}
+
 /// Expand the command-line inputs into files, folders recursively in name order.
-/// Returns the files and the folder entries that were passed over.
-pub fn discover(inputs: &[String]) -> Result<(Vec<InputFile>, Vec<String>)> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
+pub fn discover(inputs: &[String]) -> Result<Discovered> {
+    let mut found = Discovered::default();
     for input in inputs {
         if input == "-" {
-            files.push(InputFile {
+            found.files.push(InputFile {
                 path: None,
                 display: "<stdin>".into(),
                 tenant_hint: None,
@@ -52,13 +102,24 @@ pub fn discover(inputs: &[String]) -> Result<(Vec<InputFile>, Vec<String>)> {
         }
         let path = PathBuf::from(input);
         let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-        if meta.is_dir() {
-            walk(&path, &mut files, &mut skipped)?;
+        let ft = meta.file_type();
+        if ft.is_dir() {
+            walk(&path, &mut found)?;
+        } else if ft.is_file() {
+            found.files.push(input_file(path, Some(meta.len())));
+        } else if is_fifo(&ft) {
+            found.files.push(input_file(path, None));
         } else {
-            files.push(input_file(path, Some(meta.len())));
+            return Err(Error::Input {
+                path: input.clone(),
+                message: format!(
+                    "{} is not a file: inputs are files, folders, FIFOs, or - for stdin",
+                    kind_of(&ft)
+                ),
+            });
         }
     }
-    Ok((files, skipped))
+    Ok(found)
 }
 
 fn input_file(path: PathBuf, size: Option<u64>) -> InputFile {
@@ -70,7 +131,7 @@ fn input_file(path: PathBuf, size: Option<u64>) -> InputFile {
     }
 }
 
-fn walk(dir: &Path, files: &mut Vec<InputFile>, skipped: &mut Vec<String>) -> Result<()> {
+fn walk(dir: &Path, found: &mut Discovered) -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .collect::<io::Result<Vec<_>>>()
@@ -82,17 +143,43 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, skipped: &mut Vec<String>) -> Re
         if name.starts_with('.') {
             continue;
         }
-        let ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
-        if ft.is_dir() {
-            walk(&path, files, skipped)?;
-        } else if FOLDER_EXTENSIONS
+        let mut ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        let mut size = None;
+        let mut link_to_dir = false;
+        if ft.is_symlink() {
+            // What it points to; a dangling link or a loop is left to fail on opening,
+            // with its error naming the file.
+            if let Ok(meta) = std::fs::metadata(&path) {
+                ft = meta.file_type();
+                size = Some(meta.len());
+                link_to_dir = ft.is_dir();
+            }
+        } else if ft.is_dir() {
+            walk(&path, found)?;
+            continue;
+        }
+        let readable_name = FOLDER_EXTENSIONS
             .iter()
-            .any(|x| name.to_ascii_lowercase().ends_with(x))
-        {
-            let size = entry.metadata().ok().map(|m| m.len());
-            files.push(input_file(path, size));
+            .any(|x| name.to_ascii_lowercase().ends_with(x));
+        let display = path.display().to_string();
+        if !readable_name {
+            found.passed_over.push(display);
+        } else if link_to_dir {
+            found.not_files.push((
+                display,
+                "skipped: a symlink to a folder (not followed)".into(),
+            ));
+        } else if ft.is_file() || ft.is_symlink() {
+            let size = size.or_else(|| entry.metadata().ok().map(|m| m.len()));
+            found.files.push(input_file(path, size));
         } else {
-            skipped.push(path.display().to_string());
+            found.not_files.push((
+                display,
+                format!(
+                    "skipped: {}, not a regular file (only regular files are read from folders)",
+                    kind_of(&ft)
+                ),
+            ));
         }
     }
     Ok(())

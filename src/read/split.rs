@@ -7,8 +7,27 @@
 //! or `records` (Azure Monitor). A top-level object with none of those keys is a record
 //! itself. The scanner tracks only strings and nesting depth; the provider parser
 //! validates each record, so a malformed record becomes a reject and the rest of the
-//! stream is still read. A newline inside a string, or (in an NDJSON file) inside an
-//! unclosed value, ends the broken record there so the next line is read cleanly.
+//! stream is still read. A newline inside a string (escaped or not: JSON strings hold
+//! no raw newline), or (in an NDJSON file) inside an unclosed value, ends the broken
+//! record there so the next line is read cleanly.
+//!
+//! **NDJSON or document.** Whether newlines end records is decided by the first
+//! top-level value: one that closes on its own line makes the stream NDJSON (line mode),
+//! one that spans lines makes it a document (a pretty-printed array, wrapper or object),
+//! where newlines are whitespace. While that first value is still open its grammar is
+//! tracked (object or array at each level, and whether a value may come next), and a
+//! line starting with `{` where no value may come (after `{"a":1,` a key is due) means
+//! the first line was a broken record: it ends at the newline before, as one reject, and
+//! the stream is read as NDJSON from that line on. Valid JSON never triggers this, so
+//! pretty-printed documents read as before.
+//!
+//! **Memory.** The buffer holds the record in progress, the completed records not yet
+//! taken, and the block being scanned. A record that grows past the size limit is not
+//! held: its first bytes are kept for the reject, and while the rest is scanned its
+//! bytes are dropped as they go (see [`Splitter::scan`]), so a 1 GB line, a gzip bomb
+//! of zeros or an endless stream without a newline use max_record + a block of memory.
+//!
+//! A UTF-8 byte order mark at the start of the stream is skipped.
 //!
 //! serde_json's streaming deserializer cannot hand out array elements with offsets
 //! from an `io::Read` and resynchronize after an error, which is why this small
@@ -73,6 +92,22 @@ impl Chunk {
     }
 }
 
+/// What the JSON grammar allows next in the open value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// A value (after `[`, `:`, or `,` in an array).
+    Value,
+    /// A key or `}` (after `{`, or `,` in an object).
+    Key,
+    /// `,`, `:` or a closing bracket (after a value or a key).
+    After,
+    /// Not tracked (deeper than 64 levels).
+    Unknown,
+}
+
+/// A UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Top {
     None,
@@ -93,6 +128,16 @@ pub struct Splitter {
     top_start: u64,
     top_had_newline: bool,
     line_mode: Option<bool>,
+    /// Grammar of the open value, tracked to find a broken first line (module doc):
+    /// bit `d - 1` is set when the container at depth `d` (up to 64) is an array.
+    arrays: u64,
+    next: Next,
+    /// Only whitespace since the last newline.
+    line_start: bool,
+    /// The last newline seen outside strings.
+    last_newline: u64,
+    /// Whether a byte order mark at the start was looked for.
+    bom_checked: bool,
     /// Depth at which array elements are records (1: top-level array, 2: wrapper).
     rec_depth: Option<u32>,
     wrapper: bool,
@@ -126,6 +171,11 @@ impl Splitter {
             top_start: 0,
             top_had_newline: false,
             line_mode: None,
+            arrays: 0,
+            next: Next::Value,
+            line_start: true,
+            last_newline: 0,
+            bom_checked: false,
             rec_depth: None,
             wrapper: false,
             expect_key: false,
@@ -204,6 +254,8 @@ impl Splitter {
         self.pending_wrapper = false;
         self.elem_start = None;
         self.elem_scalar = false;
+        self.arrays = 0;
+        self.next = Next::Value;
     }
 
     /// A record is broken at `at` (newline in a string, unclosed line): emit what we
@@ -221,6 +273,16 @@ impl Splitter {
     /// Scan what has been fed. With `eof`, whatever is still open is emitted as a
     /// (broken) record.
     pub fn scan(&mut self, eof: bool) {
+        if !self.bom_checked {
+            // Nothing has been scanned yet (`base` is 0).
+            if self.buf.len() < BOM.len() && !eof && BOM.starts_with(&self.buf) {
+                return;
+            }
+            self.bom_checked = true;
+            if self.buf.starts_with(BOM) {
+                self.pos = BOM.len() as u64;
+            }
+        }
         let end = self.end();
         while self.pos < end {
             let p = self.pos;
@@ -238,19 +300,30 @@ impl Splitter {
                                     self.pos = q;
                                     break;
                                 }
+                                if self.byte(q + 1) == b'\n' {
+                                    // An escaped newline is still a newline in a string.
+                                    self.broken(q + 1);
+                                    self.line_start = true;
+                                    self.last_newline = q + 1;
+                                }
                                 self.pos = q + 2;
                             }
                             b'\n' => {
                                 self.broken(q);
+                                self.line_start = true;
+                                self.last_newline = q;
                                 self.pos = q + 1;
                             }
                             _ => {
                                 self.in_str = false;
                                 self.last_nonws = q;
+                                self.next = Next::After;
                                 if self.depth == 1 && self.top == Top::Object && self.expect_key {
+                                    // The start may have been dropped with a skipped
+                                    // oversized record: then it is no wrapper key.
                                     let s = (self.str_start + 1 - self.base) as usize;
                                     let e = (q - self.base) as usize;
-                                    let key = &self.buf[s..e];
+                                    let key = self.buf.get(s..e).unwrap_or_default();
                                     self.last_key_is_wrapper = WRAPPER_KEYS.contains(&key);
                                 }
                                 self.pos = q + 1;
@@ -268,6 +341,8 @@ impl Splitter {
                         let q = p + k as u64;
                         self.emit(self.top_start, q);
                         self.reset_top();
+                        self.line_start = true;
+                        self.last_newline = q;
                         self.pos = q + 1;
                     }
                 }
@@ -275,9 +350,18 @@ impl Splitter {
             }
             let b = self.byte(p);
             self.pos = p + 1;
+            if b == b'{' && self.depth > 0 && self.first_line_broken() {
+                // Read `{` again as the start of the next line's record.
+                self.broken(self.last_newline);
+            }
+            if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                self.line_start = false;
+            }
             match b {
                 b' ' | b'\t' | b'\r' => {}
                 b'\n' => {
+                    self.line_start = true;
+                    self.last_newline = p;
                     if self.depth > 0 {
                         if self.line_mode == Some(true) {
                             self.broken(p);
@@ -309,6 +393,17 @@ impl Splitter {
                     }
                     self.depth += 1;
                     self.last_nonws = p;
+                    if self.depth <= 64 {
+                        let bit = 1u64 << (self.depth - 1);
+                        if b == b'[' {
+                            self.arrays |= bit;
+                        } else {
+                            self.arrays &= !bit;
+                        }
+                        self.next = if b == b'[' { Next::Value } else { Next::Key };
+                    } else {
+                        self.next = Next::Unknown;
+                    }
                 }
                 b'}' | b']' => {
                     if self.depth == 0 {
@@ -324,6 +419,7 @@ impl Splitter {
                     }
                     self.depth -= 1;
                     self.last_nonws = p;
+                    self.next = Next::After;
                     if Some(self.depth) == self.rec_depth {
                         if let Some(s) = self.elem_start.take() {
                             self.emit(s, p + 1);
@@ -362,6 +458,11 @@ impl Splitter {
                     }
                 }
                 b',' => {
+                    self.next = match self.depth {
+                        1..=64 if self.arrays & (1 << (self.depth - 1)) != 0 => Next::Value,
+                        1..=64 => Next::Key,
+                        _ => Next::Unknown,
+                    };
                     if Some(self.depth) == self.rec_depth && self.elem_scalar {
                         if let Some(s) = self.elem_start.take() {
                             self.emit(s, self.last_nonws + 1);
@@ -373,6 +474,7 @@ impl Splitter {
                     }
                 }
                 b':' => {
+                    self.next = Next::Value;
                     if self.depth == 1 && self.top == Top::Object {
                         self.expect_key = false;
                         self.pending_wrapper = self.last_key_is_wrapper;
@@ -393,6 +495,7 @@ impl Splitter {
                         self.pending_wrapper = false;
                     }
                     self.last_nonws = p;
+                    self.next = Next::After;
                 }
             }
         }
@@ -407,7 +510,43 @@ impl Splitter {
             self.reset_top();
         } else {
             self.check_oversize();
+            if self.skipping.is_some() {
+                self.discard_skipped();
+            }
         }
+    }
+
+    /// Whether the `{` just read starts a line of an NDJSON stream whose first line was
+    /// a broken record (module documentation): the first value is still open, and at
+    /// this point its grammar allows no value.
+    fn first_line_broken(&self) -> bool {
+        self.line_mode.is_none()
+            && self.line_start
+            && self.top == Top::Object
+            && !self.wrapper
+            && self.rec_depth.is_none()
+            && matches!(self.next, Next::Key | Next::After)
+    }
+
+    /// While an oversized record is skipped, drop the bytes scanned so far: only the
+    /// completed records before it (taken at the next [`Splitter::ready`]) are kept.
+    fn discard_skipped(&mut self) {
+        let keep_from = self
+            .records
+            .first()
+            .map_or(self.pos, |r| r.start)
+            .min(self.pos);
+        let cut = (keep_from - self.base) as usize;
+        if cut > 0 {
+            self.buf.drain(..cut);
+            self.base = keep_from;
+            self.str_start = self.str_start.max(self.base);
+        }
+    }
+
+    /// Bytes held in the buffer (for tests of the memory bound).
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
     }
 
     /// A record in progress longer than the limit stops being buffered: its first
@@ -438,7 +577,9 @@ impl Splitter {
 
     /// Whether a chunk is worth taking now.
     pub fn ready(&self) -> bool {
-        self.pending_bytes() as usize >= self.chunk_target || self.oversize.len() >= 64
+        self.pending_bytes() as usize >= self.chunk_target
+            || self.oversize.len() >= 64
+            || (self.skipping.is_some() && !self.records.is_empty())
     }
 
     /// Take the completed records as a chunk and drop the bytes no longer needed.
@@ -570,6 +711,162 @@ mod tests {
                 "not json"
             ]
         );
+    }
+
+    /// Split with several piece sizes, checking they agree.
+    fn split_all(input: &str) -> Vec<String> {
+        let (first, _) = split_with(input, 1 << 20, 1);
+        for piece in [2, 3, 7, 64, 1 << 20] {
+            assert_eq!(split_with(input, 1 << 20, piece).0, first, "piece {piece}");
+        }
+        first
+    }
+
+    #[test]
+    fn a_broken_first_line_does_not_swallow_the_file() {
+        let good = "{\"b\":2}\n{\"c\":[3,{\"d\":4}]}\n{\"e\":5}\n";
+        for (first, broken) in [
+            // A key is due, or a comma: `{` cannot come next.
+            ("{\"a\":1,\n", "{\"a\":1,"),
+            ("{\"a\":{\"x\":1,\n", "{\"a\":{\"x\":1,"),
+            ("{\"a\":\"x\"\n", "{\"a\":\"x\""),
+            ("{\"a\":[1,2]\n", "{\"a\":[1,2]"),
+            ("{\n", "{"),
+            ("  {\"a\":1,  \r\n", "{\"a\":1,  \r"),
+        ] {
+            let input = format!("{first}{good}");
+            assert_eq!(
+                split_all(&input),
+                vec![broken, "{\"b\":2}", "{\"c\":[3,{\"d\":4}]}", "{\"e\":5}"],
+                "{first:?}"
+            );
+        }
+        // Where a value may come, the next line is that value: it goes with the broken
+        // record, and the line after it is read fresh.
+        assert_eq!(
+            split_all(&format!("{{\"a\":\n{good}")),
+            vec!["{\"a\":\n{\"b\":2}", "{\"c\":[3,{\"d\":4}]}", "{\"e\":5}"]
+        );
+    }
+
+    #[test]
+    fn an_escaped_newline_ends_the_broken_record() {
+        assert_eq!(
+            split_all("{\"a\":1}\n{\"a\":\"x\\\n{\"b\":2}\n"),
+            vec!["{\"a\":1}", "{\"a\":\"x\\", "{\"b\":2}"]
+        );
+        // Also as the first line, and in a pretty-printed document.
+        assert_eq!(
+            split_all("{\"a\":\"x\\\n{\"b\":2}\n"),
+            vec!["{\"a\":\"x\\", "{\"b\":2}"]
+        );
+    }
+
+    #[test]
+    fn multi_line_documents_still_read_whole() {
+        for (input, want) in [
+            (
+                "[\n{\"a\":1},\n{\"b\":2}\n]\n",
+                vec!["{\"a\":1}", "{\"b\":2}"],
+            ),
+            (
+                "{\"value\":[\n{\"id\":1},\n{\"id\":2}\n]}",
+                vec!["{\"id\":1}", "{\"id\":2}"],
+            ),
+            (
+                "{\n\"a\": [\n{\"x\":1},\n{\"y\":2}\n],\n\"b\":\n{\"z\":3}\n}\n",
+                vec!["{\n\"a\": [\n{\"x\":1},\n{\"y\":2}\n],\n\"b\":\n{\"z\":3}\n}"],
+            ),
+            (
+                "{\n  \"Records\": [\n    {\n      \"e\": 1\n    },\n    {\"e\": 2}\n  ]\n}\n",
+                vec!["{\n      \"e\": 1\n    }", "{\"e\": 2}"],
+            ),
+        ] {
+            assert_eq!(split_all(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let input = "\u{feff}[{\"a\":1},{\"b\":2}]";
+        assert_eq!(split_all(input), vec!["{\"a\":1}", "{\"b\":2}"]);
+        assert_eq!(
+            split_all("\u{feff}{\"a\":1}\n{\"b\":2}\n"),
+            vec!["{\"a\":1}", "{\"b\":2}"]
+        );
+        // Only at the start; alone, it is an empty stream.
+        assert_eq!(split_all("\u{feff}"), Vec::<String>::new());
+        assert_eq!(
+            split_all("{\"a\":1}\n\u{feff}\n"),
+            vec!["{\"a\":1}", "\u{feff}"]
+        );
+        let mut s = Splitter::new(1 << 20, 1 << 20);
+        s.feed(input.as_bytes());
+        s.scan(true);
+        assert_eq!(s.take_chunk().records[0].start, 4, "offsets count the mark");
+    }
+
+    #[test]
+    fn skipping_an_oversized_record_holds_no_more_than_the_limit() {
+        const BLOCK: usize = 64 << 10;
+        let max = 256 << 10;
+        let chunk = 32 << 10;
+        // Good records, 20 MiB without a newline (in a string, then outside one), good
+        // records: read the way `read_file` reads.
+        let good = "{\"g\":1}\n".repeat(10_000);
+        let mut input = good.clone().into_bytes();
+        input.extend_from_slice(b"{\"big\":\"");
+        input.resize(input.len() + (10 << 20), b'x');
+        input.extend_from_slice(b"\"");
+        input.resize(input.len() + (10 << 20), b' ');
+        input.extend_from_slice(b"}\n");
+        let big_start = good.len() as u64;
+        let big_len = input.len() as u64 - 1 - big_start;
+        input.extend_from_slice(good.as_bytes());
+        let mut s = Splitter::new(max, chunk);
+        let (mut records, mut over, mut most) = (0, Vec::new(), 0);
+        let mut take = |s: &mut Splitter| {
+            let c = s.take_chunk();
+            records += c.records.len();
+            over.extend(c.oversize.iter().map(|o| (o.start, o.len, o.prefix.len())));
+        };
+        for block in input.chunks(BLOCK) {
+            let buf = s.spare(BLOCK);
+            buf[..block.len()].copy_from_slice(block);
+            s.filled(BLOCK, block.len());
+            s.scan(false);
+            most = most.max(s.buffered());
+            if s.ready() {
+                take(&mut s);
+            }
+        }
+        s.scan(true);
+        take(&mut s);
+        assert_eq!(records, 20_000);
+        assert_eq!(over, vec![(big_start, big_len, OVERSIZE_PREFIX)]);
+        assert!(
+            most <= max as usize + chunk + 2 * BLOCK,
+            "buffer reached {most} bytes"
+        );
+    }
+
+    #[test]
+    fn an_endless_line_is_one_oversized_reject_in_bounded_memory() {
+        // Zeros (what /dev/zero or a gzip bomb yields): garbage without a newline.
+        let mut s = Splitter::new(1 << 20, 1 << 16);
+        let mut most = 0;
+        for _ in 0..64 {
+            s.feed(&[0u8; 1 << 20]);
+            s.scan(false);
+            most = most.max(s.buffered());
+            assert!(!s.ready() || s.take_chunk().records.is_empty());
+        }
+        s.scan(true);
+        let c = s.take_chunk();
+        assert!(c.records.is_empty());
+        assert_eq!(c.oversize.len(), 1);
+        assert_eq!((c.oversize[0].start, c.oversize[0].len), (0, 64 << 20));
+        assert!(most <= 3 << 20, "buffer reached {most} bytes");
     }
 
     #[test]

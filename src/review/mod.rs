@@ -187,9 +187,11 @@ pub fn time_opt(v: Option<&Value<'_>>, field: &str) -> Result<Option<i64>, Strin
             return Ok(None);
         }
         if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(d
-                .and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc().timestamp_micros()));
+            let micros = d
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp_micros();
+            return crate::time::check_range(micros, &format!("{field}: date {s:?}")).map(Some);
         }
     }
     crate::time::parse_json(v)

@@ -228,3 +228,320 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Run a command against a lake and return its output.
+fn lake_cmd(cmd: &str, lake: &std::path::Path, args: &[&str]) -> std::process::Output {
+    bin()
+        .arg(cmd)
+        .arg("--lake")
+        .arg(lake)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The reasons of every reject in the lake.
+fn reasons(lake: &std::path::Path) -> Vec<String> {
+    strings(&read_all(&lake.join("rejects")), "reason")
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Issue 18 item 2: a time outside 1970..2199 is a reject naming the value, so one
+/// record cannot make `analyze`, `score` or `report` fail for the whole lake; item 7:
+/// none of the inputs that panicked does.
+#[test]
+fn times_outside_the_range_are_rejects_and_the_lake_stays_analyzable() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = [
+        r#""3000-01-01T00:00:00Z""#,
+        r#""9999-12-31T23:59:59Z""#,
+        r#""1600-01-01T00:00:00Z""#,
+        r#""0000-01-01T00:00:00Z""#,
+        // The year 3000 as epoch seconds and as milliseconds.
+        "32503680000",
+        "32503680000000",
+        "-9223372036854775808",
+        "-1e20",
+        r#""2017-09-0é""#,
+        r#""2026-10-01T10:00:00+24:00""#,
+    ];
+    let mut text = format!("{OKTA_1}\n");
+    for (i, t) in bad.iter().enumerate() {
+        text.push_str(&format!(
+            "{{\"uuid\":\"bad-{i}\",\"published\":{t},\"eventType\":\"user.session.start\",\"actor\":{{\"id\":\"00u9\",\"type\":\"User\"}}}}\n"
+        ));
+    }
+    text.push_str(&format!("{OKTA_2}\n{OKTA_3}\n"));
+    let f = write(d.path(), "okta.ndjson", text.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (3, bad.len() as u64),
+        "{s}"
+    );
+    let reasons = reasons(&lake);
+    for (t, r) in bad.iter().zip(&reasons) {
+        let value = t.trim_matches('"');
+        let value = value
+            .strip_prefix("-1e20")
+            .map_or(value, |_| "-100000000000000000000");
+        assert!(r.contains(value), "{t}: {r}");
+        assert!(
+            r.contains("outside the accepted range")
+                || r.contains("unreadable timestamp")
+                || r.contains("outside -23:59 to +23:59"),
+            "{t}: {r}"
+        );
+    }
+    for cmd in ["analyze", "score"] {
+        let out = lake_cmd(cmd, &lake, &[]);
+        assert!(out.status.success(), "{cmd}: {}", stderr(&out));
+    }
+    let out = lake_cmd(
+        "report",
+        &lake,
+        &["--out", d.path().join("report").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "report: {}", stderr(&out));
+    // An as-of outside the range, or unreadable, is a usage error and never a panic.
+    for args in [
+        ["--as-of", "3000-01-01T00:00:00Z"],
+        ["--as-of", "1600-01-01T00:00:00Z"],
+        ["--param", "as_of=9999-12-31T23:59:59Z"],
+        ["--param", "as_of=32503680000000000000"],
+        ["--as-of", "2017-09-0é"],
+        ["--as-of", "2026-10-01T10:00:00+24:00"],
+    ] {
+        let out = lake_cmd("analyze", &lake, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("as_of"), "{args:?}: {}", stderr(&out));
+    }
+}
+
+/// Issue 18 item 11a: in NDJSON a broken line is one reject, and the next line is read
+/// fresh, also when the broken line is the first or ends in a backslash.
+#[test]
+fn a_broken_first_line_or_trailing_backslash_swallows_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = String::from("{\"a\":1,\n");
+    for i in 0..1000 {
+        text.push_str(&OKTA_1.replace("u-1", &format!("u-{i}")));
+        text.push('\n');
+    }
+    text.push_str("{\"uuid\":\"u-x\",\"published\":\"2026-10-01T10:00:00Z\",\"eventType\":\"x\\\n");
+    text.push_str(&format!("{OKTA_2}\n"));
+    let f = write(d.path(), "okta.ndjson", text.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (1001, 2),
+        "{s}"
+    );
+    let rejects = read_all(&lake.join("rejects"));
+    assert_eq!(u64s(&rejects, "raw_len"), vec![7, 64]);
+    assert_eq!(u64s(&rejects, "source_offset")[0], 0);
+}
+
+/// Issue 18 item 11c: a UTF-8 byte order mark at the start of a file is skipped.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let array = format!("\u{feff}[{OKTA_1},{OKTA_2}]");
+    let lines = format!("\u{feff}{OKTA_3}\n{}\n", OKTA_1.replace("u-1", "u-4"));
+    let f = write(d.path(), "array.json", array.as_bytes());
+    let g = write(d.path(), "lines.ndjson.gz", &gzip(lines.as_bytes()));
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(
+        &lake,
+        &["--tenant", "acme", f.to_str().unwrap(), g.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (4, 0),
+        "{s}"
+    );
+}
+
+/// Issue 18 item 11b: FIFOs, sockets and devices in a folder (also behind a symlink)
+/// are skipped with a warning and never opened; named on the command line, a device
+/// is an error.
+#[cfg(unix)]
+#[test]
+fn non_regular_files_are_skipped_not_opened() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    write(&input, "a-good.json", OKTA_1.as_bytes());
+    let fifo = input.join("x.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/zero", input.join("zero.json")).unwrap();
+    std::os::unix::fs::symlink(&input, input.join("loop.json")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(input.join("s.ndjson")).unwrap();
+    let lake = d.path().join("lake");
+    let mut child = bin()
+        .args(["ingest", "--json", "--quiet", "--tenant", "acme", "--lake"])
+        .arg(&lake)
+        .arg(&input)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("ingest hung on a FIFO or /dev/zero");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for (name, why) in [
+        ("x.json", "FIFO"),
+        ("zero.json", "character device"),
+        ("s.ndjson", "socket"),
+        ("loop.json", "symlink to a folder"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with("trailcheck: warning:")
+                && l.contains(name)
+                && l.contains(why)),
+            "{name}: {err}"
+        );
+    }
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(total(&s, "ingested"), 1, "{s}");
+    assert_eq!(s["problems"].as_array().unwrap().len(), 4, "{s}");
+    let (_s, out) = ingest(&lake, &["/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("character device"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Issue 18 item 11e: of a repeated key the first value counts, in the typed columns
+/// as in the JSON functions over `raw`.
+#[test]
+fn repeated_keys_read_the_same_in_columns_and_raw() {
+    let d = tempfile::tempdir().unwrap();
+    let rec = r#"{"uuid":"u-d","published":"2026-10-01T10:00:00.000Z","eventType":"user.session.start","eventType":"user.account.lock","actor":{"id":"00u1","type":"User","alternateId":"first@example.com","alternateId":"second@example.com"},"outcome":{"result":"SUCCESS"}}"#;
+    let f = write(d.path(), "okta.json", rec.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(total(&s, "ingested"), 1);
+    let out = lake_cmd(
+        "sql",
+        &lake,
+        &[
+            "--format",
+            "csv",
+            "select actor_name, json_get_str(raw, 'actor', 'alternateId') as a, event_type, json_get_str(raw, 'eventType') as t from events",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().nth(1),
+        Some("first@example.com,first@example.com,user.session.start,user.session.start")
+    );
+}
+
+/// Issue 18 item 3: an oversized CSV row is one reject and the rows after it are read.
+#[test]
+fn an_oversized_csv_row_is_one_reject() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = b"@timestamp,_document_id,action,actor,org\n1785448994000,doc1,git.clone,ann,acme\n1785448994001,big,git.clone,\"".to_vec();
+    bytes.resize(bytes.len() + (3 << 20), b'x');
+    bytes.extend_from_slice(b"\n,\",acme\r\n1785448994002,doc2,git.clone,bob,acme\n");
+    let f = write(d.path(), "export.csv", &bytes);
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(
+        &lake,
+        &["--max-record-bytes", "1000000", f.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (2, 1),
+        "{s}"
+    );
+    let rejects = read_all(&lake.join("rejects"));
+    assert!(reasons(&lake)[0].contains("larger than the record size limit"));
+    assert_eq!(u64s(&rejects, "source_offset"), vec![79]);
+    assert_eq!(u64s(&rejects, "raw_len"), vec![(3 << 20) + 37]);
+}
+
+/// Hostile inputs that already held (issue 18's list), kept as tests: deep nesting,
+/// NaN, 1e400, a NUL byte, CRLF lines, an empty and a header-only gzip, a symlink loop.
+#[test]
+fn hostile_inputs_that_held_still_hold() {
+    let d = tempfile::tempdir().unwrap();
+    let deep = "[".repeat(1 << 20);
+    let nul = OKTA_2.replace("u-2\"", "u-2\u{0}\"");
+    let text = format!(
+        "{OKTA_1}\n{deep}\n{}\n{{\"a\":NaN}}\n{{\"a\":1e400}}\n{nul}\n",
+        OKTA_2.replace("u-2", "u-2b")
+    );
+    let f = write(d.path(), "hostile.ndjson", text.as_bytes());
+    let crlf = format!("{OKTA_3}\r\n{}\r\n", OKTA_3.replace("u-3", "u-3b"));
+    let g = write(d.path(), "crlf.ndjson", crlf.as_bytes());
+    let lake = d.path().join("lake");
+    let (s, out) = ingest(
+        &lake,
+        &["--tenant", "acme", f.to_str().unwrap(), g.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "rejected")),
+        (4, 4),
+        "{s}"
+    );
+    let r = reasons(&lake);
+    assert!(r[0].contains("recursion limit exceeded"), "{r:?}");
+    assert!(r.iter().all(|r| r.starts_with("malformed JSON")), "{r:?}");
+    // An empty gzip is an empty file; a gzip header alone is a truncated stream.
+    let empty = write(d.path(), "empty.json.gz", &gzip(b""));
+    let (_s, out) = ingest(&lake, &[empty.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
+    let header = write(d.path(), "header.json.gz", &gzip(b"{}")[..10]);
+    let (_s, out) = ingest(&lake, &[header.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("gzip stream is truncated"),
+        "{}",
+        stderr(&out)
+    );
+    // A symlink loop in a folder is an error naming it; the other files are read.
+    #[cfg(unix)]
+    {
+        let input = d.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        write(
+            &input,
+            "good.json",
+            OKTA_1.replace("u-1", "u-1c").as_bytes(),
+        );
+        std::os::unix::fs::symlink("loop.json", input.join("loop.json")).unwrap();
+        let (s, out) = ingest(&lake, &["--tenant", "acme", input.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("loop.json"), "{}", stderr(&out));
+        assert_eq!(total(&s, "ingested"), 1, "{s}");
+    }
+}
