@@ -234,6 +234,17 @@ impl Splitter {
         if let Some(mut o) = self.skipping.take() {
             o.len = end - o.start;
             self.oversize.push(o);
+        } else if end - start > self.max_record {
+            // It ended in the same block that took it past the limit, before
+            // `check_oversize` saw it: over the limit all the same.
+            let i = (start - self.base) as usize;
+            let j = (end - self.base) as usize;
+            let prefix = self.buf[i..j.min(i + OVERSIZE_PREFIX)].to_vec();
+            self.oversize.push(Oversize {
+                start,
+                len: end - start,
+                prefix,
+            });
         } else if end > start {
             self.records.push(Span {
                 start,

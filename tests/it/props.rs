@@ -2,7 +2,7 @@
 //! record of its own with some values replaced by hostile ones (huge and negative
 //! numbers, impossible dates, multi-byte text in timestamps, controls, deep nesting,
 //! wrong types), returns events or a reason, never panics, and every event it returns
-//! has a time the lake can hold. The records come from the fixtures
+//! has a time in the lake's range (`trailcheck::time::RANGE_TEXT`). The records come from the fixtures
 //! (`tests/fixtures/samples`, `tests/fixtures/labelled`); `proptest` picks which values
 //! to replace and with what, and shrinks any failure to the smallest such record.
 //!
@@ -252,4 +252,208 @@ fn every_provider_has_a_property_test() {
     for n in names {
         assert!(tested.contains(&n), "{n} has no property test");
     }
+}
+
+// ---- The reader ------------------------------------------------------------------
+
+use trailcheck::read::ReadOptions;
+use trailcheck::read::split::{Chunk, Splitter};
+
+/// Split `input` as `read_file` does, fed in pieces of the given sizes.
+fn split(input: &[u8], pieces: &[usize], max_record: u64) -> Vec<Chunk> {
+    let mut s = Splitter::new(max_record, 256);
+    let mut chunks = Vec::new();
+    let mut at = 0;
+    let mut sizes = pieces.iter().cycle();
+    while at < input.len() {
+        let n = (*sizes.next().unwrap_or(&1)).clamp(1, input.len() - at);
+        s.feed(&input[at..at + n]);
+        at += n;
+        s.scan(false);
+        if s.ready() {
+            chunks.push(s.take_chunk());
+        }
+        // Memory stays bounded by the limit, not by the input.
+        assert!(
+            s.buffered() as u64 <= 2 * max_record + 4096 + n as u64,
+            "buffer {} for a limit of {max_record}",
+            s.buffered()
+        );
+    }
+    s.scan(true);
+    chunks.push(s.take_chunk());
+    chunks
+}
+
+/// A line of NDJSON that is broken in one of the ways real files are.
+fn broken_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("{\"a\":1,".to_string()),
+        Just("{\"a\":\"unterminated".to_string()),
+        Just("{\"a\":\"ends in a backslash\\".to_string()),
+        Just("}}]]".to_string()),
+        Just("not json at all".to_string()),
+        Just("{\"a\":[1,2".to_string()),
+        "[^\n]{0,40}",
+    ]
+}
+
+#[test]
+fn ndjson_keeps_every_good_line_whatever_breaks_around_it() {
+    // Good records: fixture records, one per line (serde_json writes no raw newline).
+    let good: Vec<String> = PROVIDERS
+        .iter()
+        .flat_map(|p| corpus(p.name))
+        .map(|v| v.to_string())
+        .collect();
+    let mut runner = TestRunner::new(Config {
+        cases: 512,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let line = prop_oneof![
+        3 => prop::sample::select(good).prop_map(|l| (l, true)),
+        1 => broken_line().prop_map(|l| (l, false)),
+    ];
+    let strategy = (
+        prop::sample::select(
+            PROVIDERS
+                .iter()
+                .flat_map(|p| corpus(p.name))
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        prop::collection::vec(line, 1..30),
+        prop::collection::vec(1usize..300, 1..8),
+        any::<bool>(),
+    );
+    runner
+        .run(&strategy, |(first, lines, pieces, crlf)| {
+            // The first line is good: how a file's first value looks decides NDJSON.
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("{first}{eol}");
+            for (l, _) in &lines {
+                text.push_str(l);
+                text.push_str(eol);
+            }
+            let chunks = split(text.as_bytes(), &pieces, 1 << 20);
+            let records: Vec<String> = chunks
+                .iter()
+                .flat_map(|c| {
+                    c.records
+                        .iter()
+                        .map(|s| String::from_utf8_lossy(c.bytes(*s)).trim().to_string())
+                })
+                .collect();
+            let expected: Vec<&String> = std::iter::once(&first)
+                .chain(lines.iter().filter(|(_, ok)| *ok).map(|(l, _)| l))
+                .collect();
+            // Every good line comes out whole, in order, each as its own record.
+            let mut found = records.iter();
+            for want in &expected {
+                prop_assert!(
+                    found.any(|r| r == *want),
+                    "good line lost or merged: {want}\nrecords: {records:?}"
+                );
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn any_bytes_split_without_panic_and_within_the_limit() {
+    let mut runner = TestRunner::new(Config {
+        cases: 1024,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let bytes = prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(b"{}[]\",:\\\n\r \t0a\xC3\xA9".to_vec()),
+            1 => any::<u8>(),
+        ],
+        0..2000,
+    );
+    runner
+        .run(
+            &(bytes, prop::collection::vec(1usize..500, 1..6), 16u64..512),
+            |(input, pieces, limit)| {
+                let chunks = split(&input, &pieces, limit);
+                let mut last_end = 0;
+                for c in &chunks {
+                    for s in &c.records {
+                        prop_assert!(
+                            s.start >= last_end && s.end > s.start && s.end <= input.len() as u64
+                        );
+                        prop_assert!(s.end - s.start <= limit, "a record over the limit was kept");
+                        prop_assert_eq!(c.bytes(*s), &input[s.start as usize..s.end as usize]);
+                        last_end = s.end;
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn csv_rows_become_records_or_rejects() {
+    let mut runner = TestRunner::new(Config {
+        cases: 512,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let cell = prop_oneof![
+        "[a-z0-9 ]{0,12}",
+        Just("\"quoted, with comma\"".to_string()),
+        Just("\"with \"\"quotes\"\"\"".to_string()),
+        Just("\"line\nbreak\"".to_string()),
+        Just("é東".to_string()),
+    ];
+    let row = prop::collection::vec(cell, 3..=3);
+    runner
+        .run(&prop::collection::vec(row, 0..20), |rows| {
+            let mut text = String::from("a,b,c\n");
+            for r in &rows {
+                text.push_str(&r.join(","));
+                text.push('\n');
+            }
+            let mut records = 0;
+            let mut rejects = 0;
+            let (read, err) = trailcheck::read::csv::read_csv(
+                text.as_bytes(),
+                ReadOptions::default(),
+                |c: Chunk| {
+                    records += c.records.len();
+                    rejects += c.unreadable.len() + c.oversize.len();
+                },
+            );
+            prop_assert!(err.is_none());
+            prop_assert_eq!(read, text.len() as u64);
+            prop_assert_eq!(records + rejects, rows.len(), "{}", text);
+            prop_assert_eq!(rejects, 0, "{}", text);
+            Ok(())
+        })
+        .unwrap();
+    // Any bytes: no panic, and the reader reaches the end.
+    let mut runner = TestRunner::new(Config {
+        cases: 512,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&prop::collection::vec(any::<u8>(), 0..1500), |bytes| {
+            let (read, _) = trailcheck::read::csv::read_csv(
+                bytes.as_slice(),
+                ReadOptions {
+                    max_record: 64,
+                    chunk_bytes: 128,
+                },
+                |_c: Chunk| {},
+            );
+            prop_assert_eq!(read, bytes.len() as u64);
+            Ok(())
+        })
+        .unwrap();
 }
