@@ -9,14 +9,19 @@
 //!
 //! Writers take an exclusive lock on `LAKE/.lock`. A run writes temporary files
 //! (`.*.tmp`, invisible to `*.parquet` globs), then records its intent in
-//! `LAKE/_txn/<run>.json`, renames, writes its `runs` row and deletes the intent. Opening
-//! a lake for writing rolls an interrupted commit forward and deletes the temporary
-//! files of runs that never reached their commit, so a killed run leaves nothing
-//! half-visible and a rerun gives each event exactly once.
+//! `LAKE/_txn/<run>.json` (renames as lake-relative paths, and its `runs` row), renames,
+//! writes its `runs` row and deletes the record. Opening a lake for writing finishes an
+//! interrupted commit, whatever the working directory, or, when the run's files are no
+//! longer all there, keeps nothing of it and says so; it refuses and sets aside records
+//! that name anything but that run's own files inside the lake; and it deletes the
+//! temporary files of runs that never reached their commit. A killed run therefore
+//! leaves nothing half-visible, a rerun gives each event exactly once, and no `runs`
+//! row claims data the lake does not hold.
 
 pub mod tables;
 pub mod writer;
 
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -76,15 +81,6 @@ pub struct Lake {
 pub struct LakeLock {
     pub lake: Lake,
     _lock: File,
-}
-
-/// A commit in progress: temporary → final names, and the runs row to write.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Intent {
-    pub run_id: String,
-    pub renames: Vec<(PathBuf, PathBuf)>,
-    /// The run row, as JSON (see [`tables::RunRecord`]).
-    pub run: tables::RunRecord,
 }
 
 impl Lake {
@@ -154,48 +150,318 @@ impl Lake {
     }
 }
 
+/// The format of the commit records this version writes: paths relative to the lake.
+const RECORD_VERSION: u32 = 2;
+
+/// Tables a run writes one file into, as `<table>/run=<run>/<file>`.
+const RUN_FILES: &[(&str, &str)] = &[
+    ("rejects", "rejects.parquet"),
+    ("reviews", "reviews.parquet"),
+    ("findings", "findings.parquet"),
+    ("scorecards", "scorecard.parquet"),
+];
+
+/// A commit in progress: temporary → final names (as the writer names them, under
+/// [`Lake::root`]), and the runs row to write.
+#[derive(Debug)]
+pub struct Intent {
+    pub run_id: String,
+    pub renames: Vec<(PathBuf, PathBuf)>,
+    pub run: tables::RunRecord,
+}
+
+/// A commit record as stored in `_txn/<run>.json` (docs/design.md section 2).
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    /// 2: paths relative to the lake, `/`-separated. 0 (absent): a record of an earlier
+    /// version, whose paths are as its writer named them (relative to the writer's
+    /// working directory, or absolute).
+    #[serde(default)]
+    version: u32,
+    run_id: String,
+    renames: Vec<(String, String)>,
+    run: tables::RunRecord,
+}
+
+/// A record whose paths were checked: lake-relative, of the shapes a commit writes.
+struct Checked {
+    run_id: String,
+    renames: Vec<(String, String)>,
+    run: tables::RunRecord,
+}
+
+/// A run id as [`crate::ingest::new_run_id`] makes them: `YYYYMMDDTHHMMSSZ-<8 hex>`.
+pub fn is_run_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 25
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'T'
+        && b[9..15].iter().all(u8::is_ascii_digit)
+        && b[15] == b'Z'
+        && b[16] == b'-'
+        && b[17..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+}
+
+/// A value [`encode_segment`] can produce.
+fn is_segment(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"-_.@%~".contains(&c))
+}
+
+/// A day as `crate::time::format_day` writes it (years past 9999 get a `+`).
+fn is_day(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || c == b'-' || c == b'+')
+}
+
+/// What a commit of `run` may rename: its temporary `.<name>.tmp` beside
+/// `events/provider=<p>/tenant=<t>/event_date=<day>/part-<run>-<n>.parquet` or
+/// `<table>/run=<run>/<file>` ([`RUN_FILES`]); `Err` says why not.
+fn check_rename(run: &str, from: &str, to: &str) -> std::result::Result<(), String> {
+    let parts: Vec<&str> = to.split('/').collect();
+    let shape = match parts.as_slice() {
+        ["events", p, t, d, name] => {
+            p.strip_prefix("provider=").is_some_and(is_segment)
+                && t.strip_prefix("tenant=").is_some_and(is_segment)
+                && d.strip_prefix("event_date=").is_some_and(is_day)
+                && name
+                    .strip_prefix("part-")
+                    .and_then(|n| n.strip_suffix(".parquet"))
+                    .and_then(|n| n.rsplit_once('-'))
+                    .is_some_and(|(r, n)| {
+                        r == run && !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())
+                    })
+        }
+        [table, dir, file] => {
+            RUN_FILES.iter().any(|(t, f)| t == table && f == file)
+                && dir.strip_prefix("run=") == Some(run)
+        }
+        _ => false,
+    };
+    if !shape {
+        return Err(format!(
+            "`{to}` is not a file a commit of run {run} writes (expected \
+             events/provider=<p>/tenant=<t>/event_date=YYYY-MM-DD/part-{run}-<n>.parquet \
+             or <rejects|reviews|findings|scorecards>/run={run}/<its file>.parquet, \
+             relative to the lake)"
+        ));
+    }
+    let (dir, name) = to.rsplit_once('/').expect("checked shape");
+    let temp = format!("{dir}/.{name}.tmp");
+    if from != temp {
+        return Err(format!(
+            "`{from}` is not the temporary name of `{to}` (expected `{temp}`)"
+        ));
+    }
+    Ok(())
+}
+
+/// A path of an old commit record (relative to its writer's working directory, or
+/// absolute) as a lake-relative one: the lake files' shapes fix how many of its last
+/// components name the file inside the lake. `None` when it names no lake file.
+fn legacy_relative(path: &str) -> Option<String> {
+    let parts: Vec<String> = Path::new(path)
+        .iter()
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect();
+    let n = parts.len();
+    let take = if n >= 5 && parts[n - 5] == "events" {
+        5
+    } else if n >= 3 && RUN_FILES.iter().any(|(t, _)| *t == parts[n - 3]) {
+        3
+    } else {
+        return None;
+    };
+    Some(parts[n - take..].join("/"))
+}
+
+/// Check a record read from `_txn/<stem>.json` (or about to be written there).
+fn check_record(record: Record, stem: &str) -> std::result::Result<Checked, String> {
+    let run = &record.run_id;
+    if !is_run_id(run) {
+        return Err(format!(
+            "run id {run:?} is not one trailcheck makes (expected YYYYMMDDTHHMMSSZ-<8 hex digits>)"
+        ));
+    }
+    if stem != run {
+        return Err(format!(
+            "the record of run {run} must be named {run}.json, not {stem}.json"
+        ));
+    }
+    if record.run.run_id != *run {
+        return Err(format!(
+            "its runs row is of run {:?}, not {run}",
+            record.run.run_id
+        ));
+    }
+    let mut renames = Vec::with_capacity(record.renames.len());
+    for (from, to) in record.renames {
+        let (from, to) = match record.version {
+            RECORD_VERSION => (from, to),
+            _ => match (legacy_relative(&from), legacy_relative(&to)) {
+                (Some(f), Some(t)) => (f, t),
+                _ => {
+                    return Err(format!(
+                        "rename `{from}` -> `{to}` names no file of a lake (expected paths \
+                         ending in events/provider=<p>/tenant=<t>/event_date=YYYY-MM-DD/<file> \
+                         or <rejects|reviews|findings|scorecards>/run={run}/<file>)"
+                    ));
+                }
+            },
+        };
+        check_rename(run, &from, &to)?;
+        renames.push((from, to));
+    }
+    Ok(Checked {
+        run_id: record.run_id,
+        renames,
+        run: record.run,
+    })
+}
+
+/// What is at one path of a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Nothing,
+    File,
+    /// A folder, a symbolic link, ...: nothing a commit writes.
+    Other,
+}
+
+fn found(path: &Path) -> Result<Found> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => Ok(Found::File),
+        Ok(_) => Ok(Found::Other),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Found::Nothing),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 impl LakeLock {
-    /// Roll interrupted commits forward; delete temporary files of runs that did not
-    /// reach their commit.
+    /// Finish or undo interrupted commits; delete temporary files of runs that did not
+    /// reach their commit. Records that cannot be applied are moved aside and reported
+    /// (an error, after the rest of the recovery is done).
     fn recover(&self) -> Result<()> {
         let txn = self.lake.txn_dir();
-        let mut intents: Vec<PathBuf> = fs::read_dir(&txn)
+        let mut records: Vec<PathBuf> = fs::read_dir(&txn)
             .map_err(|e| Error::io(&txn, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
-        intents.sort();
-        for path in intents {
-            let text = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            let intent: Intent = serde_json::from_slice(&text)
-                .map_err(|e| Error::lake(&path, format!("unreadable commit record: {e}")))?;
-            self.apply(&intent)?;
-            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        records.sort();
+        let mut problems = Vec::new();
+        for path in records {
+            if let Some(problem) = self.recover_one(&path)? {
+                problems.push((path, problem));
+            }
         }
-        for dir in [
-            self.lake.events_dir(),
-            self.lake.rejects_dir(),
-            self.lake.runs_dir(),
-        ] {
-            remove_temps(&dir)?;
+        remove_temps(&self.lake.root, false)?;
+        match problems.len() {
+            0 => Ok(()),
+            1 => {
+                let (path, problem) = problems.pop().expect("one");
+                Err(Error::lake(path, problem))
+            }
+            _ => Err(Error::lake(
+                txn,
+                problems
+                    .iter()
+                    .map(|(p, m)| format!("\n  {}: {m}", p.display()))
+                    .collect::<String>(),
+            )),
         }
-        Ok(())
     }
 
-    /// Make a run visible: write the intent, rename, write the runs row, drop the intent.
+    /// One leftover commit record: `Some` says why it was not applied.
+    fn recover_one(&self, path: &Path) -> Result<Option<String>> {
+        let text = fs::read(path).map_err(|e| Error::io(path, e))?;
+        let record: Record = match serde_json::from_slice(&text) {
+            Ok(r) => r,
+            Err(e) => return self.set_aside(path, "refused", format!("unreadable ({e})")),
+        };
+        if record.version > RECORD_VERSION {
+            return Err(Error::lake(
+                path,
+                format!(
+                    "commit record of format {} (this trailcheck reads up to {RECORD_VERSION}): \
+                     finish it with the trailcheck that wrote it",
+                    record.version
+                ),
+            ));
+        }
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match check_record(record, &stem) {
+            Ok(checked) => self.apply(&checked, path),
+            Err(why) => self.set_aside(path, "refused", why),
+        }
+    }
+
+    /// Move a commit record that is not applied to `<name>.<suffix>`, where no reader
+    /// or writer looks at it again; returns the problem, naming where it is kept.
+    fn set_aside(&self, path: &Path, suffix: &str, why: String) -> Result<Option<String>> {
+        let mut kept = path.as_os_str().to_owned();
+        kept.push(".");
+        kept.push(suffix);
+        let kept = PathBuf::from(kept);
+        fs::rename(path, &kept).map_err(|e| Error::io(path, e))?;
+        Ok(Some(format!(
+            "commit record {suffix}: {why}; nothing of it was applied, it is kept as {}",
+            kept.display()
+        )))
+    }
+
+    /// Make a run visible: write the commit record, rename, write the runs row, drop the
+    /// record.
     pub fn commit(&self, intent: Intent) -> Result<()> {
-        let path = self.lake.txn_dir().join(format!("{}.json", intent.run_id));
-        let tmp = path.with_extension("json.tmp");
+        let relative = |p: &Path| -> Result<String> {
+            let rel = p.strip_prefix(&self.lake.root).ok().and_then(|r| {
+                r.iter()
+                    .map(|c| c.to_str())
+                    .collect::<Option<Vec<_>>>()
+                    .map(|v| v.join("/"))
+            });
+            rel.ok_or_else(|| Error::lake(p, "a file to commit is not in the lake"))
+        };
+        let renames = intent
+            .renames
+            .iter()
+            .map(|(f, t)| Ok((relative(f)?, relative(t)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let run_id = intent.run_id.clone();
+        let record = Record {
+            version: RECORD_VERSION,
+            run_id: intent.run_id,
+            renames,
+            run: intent.run,
+        };
+        let text = serde_json::to_vec(&record).expect("commit record serializes");
+        let checked = check_record(record, &run_id).map_err(|why| {
+            Error::lake(
+                &self.lake.root,
+                format!("cannot commit run {run_id}: {why}"),
+            )
+        })?;
+        let path = self.lake.txn_dir().join(format!("{run_id}.json"));
+        let tmp = temp_name(&path);
         {
             let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            f.write_all(&serde_json::to_vec(&intent).expect("intent serializes"))
-                .map_err(|e| Error::io(&tmp, e))?;
+            f.write_all(&text).map_err(|e| Error::io(&tmp, e))?;
             f.sync_all().map_err(|e| Error::io(&tmp, e))?;
         }
         fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        self.apply(&intent)?;
-        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(())
+        crash_point("after-intent");
+        match self.apply(&checked, &path)? {
+            None => Ok(()),
+            Some(problem) => Err(Error::lake(&path, problem)),
+        }
     }
 
     /// Commit a run that writes one file into `LAKE/<table>/run=<run>/<file>` (findings,
@@ -228,20 +494,109 @@ impl LakeLock {
         })
     }
 
-    fn apply(&self, intent: &Intent) -> Result<()> {
-        for (from, to) in &intent.renames {
-            if from.exists() {
-                fs::rename(from, to).map_err(|e| Error::io(to, e))?;
+    /// Carry out the checked commit record at `record`: every file is either at its
+    /// temporary name (renamed now) or at its final name (renamed before); then the
+    /// runs row is written and the record deleted. A file at neither name means the
+    /// run's data is no longer all there: then nothing of the run is kept (its files are
+    /// deleted, no runs row is written) and the record is set aside as `.failed`.
+    /// A path that leads out of the lake (a symbolic link on the way) or to something
+    /// other than a file refuses the record. `Some` says why it was not applied.
+    fn apply(&self, c: &Checked, record: &Path) -> Result<Option<String>> {
+        let root = &self.lake.root;
+        let run_path = self.lake.runs_dir().join(format!("{}.parquet", c.run_id));
+        if found(&run_path)? == Found::File {
+            // The runs row is written after the last rename: the commit was complete.
+            fs::remove_file(record).map_err(|e| Error::io(record, e))?;
+            return Ok(None);
+        }
+        let real_root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        // Folders checked to be where they seem (no symbolic link leads elsewhere).
+        let mut folders: HashMap<&str, bool> = HashMap::new();
+        let (mut pending, mut missing, mut there) = (Vec::new(), Vec::new(), Vec::new());
+        for (from, to) in &c.renames {
+            let dir = to.rsplit_once('/').map_or("", |(d, _)| d);
+            let inside = match folders.get(dir) {
+                Some(b) => *b,
+                None => {
+                    let b = match fs::canonicalize(root.join(dir)) {
+                        Ok(real) => real == real_root.join(dir),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+                        Err(e) => return Err(Error::io(root.join(dir), e)),
+                    };
+                    folders.insert(dir, b);
+                    b
+                }
+            };
+            if !inside {
+                return self.set_aside(
+                    record,
+                    "refused",
+                    format!("the folder of `{to}` leads out of the lake"),
+                );
+            }
+            let (f, t) = (root.join(from), root.join(to));
+            match (found(&f)?, found(&t)?) {
+                (Found::Other, _) | (_, Found::Other) => {
+                    return self.set_aside(
+                        record,
+                        "refused",
+                        format!("`{from}` or `{to}` is not a plain file"),
+                    );
+                }
+                (Found::File, _) => pending.push((f, t)),
+                (Found::Nothing, Found::File) => there.push(t),
+                (Found::Nothing, Found::Nothing) => missing.push(to.as_str()),
             }
         }
-        let run_path = self
-            .lake
-            .runs_dir()
-            .join(format!("{}.parquet", intent.run_id));
-        if !run_path.exists() {
-            tables::write_run(&run_path, &intent.run)?;
+        if !missing.is_empty() {
+            for p in pending.iter().map(|(f, _)| f).chain(&there) {
+                fs::remove_file(p).map_err(|e| Error::io(p, e))?;
+            }
+            let advice = match c.run.kind.as_str() {
+                "ingest" => {
+                    let inputs: Vec<&str> = c.run.inputs.iter().map(|i| i.file.as_str()).collect();
+                    format!("ingest its inputs again ({})", inputs.join(", "))
+                }
+                kind => format!("run `trailcheck {kind}` again"),
+            };
+            let shown: Vec<&str> = missing.iter().take(3).copied().collect();
+            let why = format!(
+                "the commit of {} run {} cannot be completed: {} of its {} files are at \
+                 neither their temporary nor their final name ({}{}), so its other files \
+                 were deleted and no runs row was written: nothing of the run is in the \
+                 lake; {advice}",
+                c.run.kind,
+                c.run_id,
+                missing.len(),
+                c.renames.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() {
+                    ", ..."
+                } else {
+                    ""
+                },
+            );
+            return self.set_aside(record, "failed", why);
         }
-        Ok(())
+        for (i, (from, to)) in pending.iter().enumerate() {
+            fs::rename(from, to).map_err(|e| Error::io(to, e))?;
+            if i == 0 {
+                crash_point("mid-rename");
+            }
+        }
+        crash_point("before-runs-row");
+        tables::write_run(&run_path, &c.run)?;
+        fs::remove_file(record).map_err(|e| Error::io(record, e))?;
+        Ok(None)
+    }
+}
+
+/// For crash tests (tests/it/lake.rs): `TRAILCHECK_CRASH_AT=<point>` ends the process
+/// at that point of a commit (`after-intent`, `mid-rename`, `before-runs-row`) as
+/// abruptly as a SIGKILL would: no destructor runs, nothing is cleaned up.
+fn crash_point(point: &str) {
+    if std::env::var_os("TRAILCHECK_CRASH_AT").is_some_and(|v| v == point) {
+        std::process::abort();
     }
 }
 
@@ -254,7 +609,9 @@ pub fn temp_name(final_path: &Path) -> PathBuf {
     final_path.with_file_name(format!(".{name}.tmp"))
 }
 
-fn remove_temps(dir: &Path) -> Result<()> {
+/// Delete the temporary files (`.<name>.tmp`; in `_txn/`, also `<run>.json.tmp` of
+/// earlier versions) under `dir`, every folder of it. Symbolic links are not followed.
+fn remove_temps(dir: &Path, txn: bool) -> Result<()> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(());
     };
@@ -262,9 +619,13 @@ fn remove_temps(dir: &Path) -> Result<()> {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
-        if entry.file_type().map_err(|e| Error::io(&path, e))?.is_dir() {
-            remove_temps(&path)?;
-        } else if name.starts_with('.') && name.ends_with(".tmp") {
+        let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if kind.is_dir() {
+            remove_temps(&path, name == "_txn")?;
+        } else if kind.is_file()
+            && name.ends_with(".tmp")
+            && (name.starts_with('.') || (txn && name.ends_with(".json.tmp")))
+        {
             fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
     }
@@ -325,5 +686,81 @@ mod tests {
                 "{v} -> {e}"
             );
         }
+    }
+
+    const RUN: &str = "20261127T101500Z-0a1b2c3d";
+
+    #[test]
+    fn commit_records_name_only_files_of_their_run_inside_the_lake() {
+        let ok = |to: &str| {
+            let (dir, name) = to.rsplit_once('/').unwrap();
+            check_rename(RUN, &format!("{dir}/.{name}.tmp"), to)
+        };
+        for to in [
+            format!(
+                "events/provider=okta/tenant=acme.okta.com/event_date=2026-11-27/part-{RUN}-00001.parquet"
+            ),
+            format!(
+                "events/provider=okta/tenant=%00/event_date=2026-11-27/part-{RUN}-123456.parquet"
+            ),
+            format!("rejects/run={RUN}/rejects.parquet"),
+            format!("reviews/run={RUN}/reviews.parquet"),
+            format!("findings/run={RUN}/findings.parquet"),
+            format!("scorecards/run={RUN}/scorecard.parquet"),
+        ] {
+            assert_eq!(ok(&to), Ok(()), "{to}");
+        }
+        for to in [
+            "../outside/victim.txt".to_string(),
+            "/etc/passwd".to_string(),
+            format!(
+                "events/provider=okta/tenant=../event_date=2026-11-27/part-{RUN}-00001.parquet"
+            ),
+            format!(
+                "events/provider=okta/tenant=.hidden/event_date=2026-11-27/part-{RUN}-00001.parquet"
+            ),
+            format!(
+                "events/provider=okta/tenant=a/event_date=2026-11-27/part-20261127T101500Z-ffffffff-00001.parquet"
+            ),
+            format!("events/provider=okta/tenant=a/event_date=x/part-{RUN}-00001.parquet"),
+            format!("events/provider=okta/tenant=a/event_date=2026-11-27/part-{RUN}-1.csv"),
+            format!("findings/run={RUN}/../../x/findings.parquet"),
+            format!("findings/run={RUN}/rejects.parquet"),
+            format!("runs/{RUN}.parquet"),
+            format!("_txn/{RUN}.json"),
+        ] {
+            assert!(ok(&to).is_err(), "{to}");
+        }
+        let to = format!("findings/run={RUN}/findings.parquet");
+        assert!(check_rename(RUN, "events/.evil.tmp", &to).is_err());
+        assert!(check_rename(RUN, &format!("findings/run={RUN}/findings.parquet"), &to).is_err());
+        assert!(is_run_id(RUN));
+        for bad in [
+            "../../x",
+            "",
+            "20261127T101500Z-0A1B2C3D",
+            "20261127T101500Z-0a1b2c3d/..",
+            "test-run",
+        ] {
+            assert!(!is_run_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn old_commit_records_are_read_relative_to_the_lake() {
+        let to = format!(
+            "events/provider=okta/tenant=acme/event_date=2026-11-27/part-{RUN}-00001.parquet"
+        );
+        for prefix in ["", "lake/", "./lake/", "../x/lake/", "/abs/events/lake/"] {
+            assert_eq!(
+                legacy_relative(&format!("{prefix}{to}")).as_deref(),
+                Some(to.as_str())
+            );
+        }
+        assert_eq!(
+            legacy_relative(&format!("lake/findings/run={RUN}/findings.parquet")).as_deref(),
+            Some(format!("findings/run={RUN}/findings.parquet").as_str())
+        );
+        assert_eq!(legacy_relative("/tmp/outside/victim.txt"), None);
     }
 }

@@ -1,8 +1,11 @@
 //! The lake: deduplication across runs, crash safety, and other engines reading it.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::{Duration, Instant};
+
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::common::*;
 
@@ -158,4 +161,367 @@ fn duckdb_reads_the_lake_as_it_is() {
     let text = String::from_utf8(out.stdout).unwrap();
     let nums: Vec<u64> = text.lines().map(|l| l.trim().parse().unwrap()).collect();
     assert_eq!(nums, vec![ingested, 3, total(&s, "rejected")]);
+}
+
+/// `trailcheck ingest --tenant acme` run in `cwd` with `--lake lake_arg`; with `crash_at`,
+/// the run ends at that point of its commit as a SIGKILL would end it
+/// (`TRAILCHECK_CRASH_AT`, src/lake/mod.rs).
+fn ingest_in(cwd: &Path, lake_arg: &Path, crash_at: Option<&str>, input: &Path) -> Output {
+    let mut cmd = bin();
+    cmd.current_dir(cwd)
+        .args(["ingest", "--quiet", "--json", "--tenant", "acme", "--lake"])
+        .arg(lake_arg)
+        .arg(input);
+    if let Some(point) = crash_at {
+        cmd.env("TRAILCHECK_CRASH_AT", point);
+    }
+    cmd.output().unwrap()
+}
+
+/// The commit records (`_txn/*.json`) waiting in a lake.
+fn intents(lake: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(lake.join("_txn"))
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|x| x == "json"));
+    v.sort();
+    v
+}
+
+/// The `runs` row of one run, as (ingested, duplicates).
+fn run_counts(lake: &Path, run: &str) -> Option<(u64, u64)> {
+    let runs = read_all(&lake.join("runs"));
+    let ids = strings(&runs, "run_id");
+    let i = ids.iter().position(|r| r.as_deref() == Some(run))?;
+    Some((u64s(&runs, "ingested")[i], u64s(&runs, "duplicates")[i]))
+}
+
+/// Rows in the events files a run wrote (`part-<run>-*.parquet`).
+fn event_rows_of_run(lake: &Path, run: &str) -> usize {
+    let prefix = format!("part-{run}-");
+    trailcheck::lake::parquet_files(&lake.join("events"))
+        .iter()
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .map(|f| {
+            let file = std::fs::File::open(f).unwrap();
+            ParquetRecordBatchReaderBuilder::try_new(file)
+                .unwrap()
+                .build()
+                .unwrap()
+                .map(|b| b.unwrap().num_rows())
+                .sum::<usize>()
+        })
+        .sum()
+}
+
+fn assert_each_event_once(lake: &Path, n: usize) {
+    let uids: Vec<_> = strings(&read_all(&lake.join("events")), "event_uid")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(uids.len(), n, "events in the lake");
+    assert_eq!(uids.iter().collect::<HashSet<_>>().len(), n, "each once");
+}
+
+/// Issue 18, item 4: a run killed between writing its commit record and renaming its
+/// files is completed by the next writer, whatever its working directory and however
+/// it names the lake, and its `runs` row tells the truth.
+#[test]
+fn a_commit_killed_after_its_intent_is_completed_from_another_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let part = write(d.path(), "part.json", okta_export(500).as_bytes());
+    let f = write(d.path(), "okta.json", okta_export(3000).as_bytes());
+    for point in ["after-intent", "mid-rename", "before-runs-row"] {
+        let lake = a.join(format!("lake-{point}"));
+        let lake_arg = Path::new(lake.file_name().unwrap());
+        // From a, with a relative --lake: one complete run, then one killed in its commit.
+        let out = ingest_in(&a, lake_arg, None, &part);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = ingest_in(&a, lake_arg, Some(point), &f);
+        assert!(!out.status.success(), "the run was killed at {point}");
+        commit_is_completed_from(&b, &lake);
+    }
+}
+
+/// After a commit was killed: the next writer, run from `cwd` with the lake's absolute
+/// path, completes it.
+fn commit_is_completed_from(cwd: &Path, lake: &Path) {
+    let pending = intents(lake);
+    assert_eq!(pending.len(), 1, "the killed run's commit record");
+    let killed = pending[0]
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+
+    // The next writer runs elsewhere and names the lake by its absolute path.
+    let out = bin()
+        .current_dir(cwd)
+        .args(["analyze", "--lake"])
+        .arg(std::path::absolute(lake).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(intents(lake).is_empty(), "the commit was completed");
+    assert!(!has_temp_files(lake), "no temporary file is left");
+    assert_each_event_once(lake, 3000);
+    assert_eq!(run_counts(lake, &killed), Some((2500, 500)), "its runs row");
+    assert_eq!(
+        event_rows_of_run(lake, &killed),
+        2500,
+        "the runs row counts what is in the lake"
+    );
+}
+
+/// A `runs` row as a commit record holds it.
+fn run_json(run: &str) -> serde_json::Value {
+    serde_json::json!({
+        "run_id": run, "kind": "ingest", "started_at": 0, "finished_at": 0,
+        "tool_version": "0", "args": [], "inputs": [], "counts": [], "details": {}
+    })
+}
+
+/// Issue 18, item 4: a commit record written by an earlier version (paths relative to
+/// the writer's working directory) is still completed, from anywhere.
+#[test]
+fn an_old_commit_record_with_paths_of_another_directory_is_completed() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let f = write(d.path(), "okta.json", okta_export(2000).as_bytes());
+    let lake = a.join("lake");
+    let out = ingest_in(&a, Path::new("lake"), Some("after-intent"), &f);
+    assert!(!out.status.success(), "the run was killed");
+    let record = intents(&lake).pop().unwrap();
+    let killed = record.file_stem().unwrap().to_string_lossy().to_string();
+    // As the earlier version wrote it: no format, paths as `--lake lake` named them.
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("version");
+    for pair in v["renames"].as_array_mut().unwrap() {
+        for p in pair.as_array_mut().unwrap() {
+            *p = format!("lake/{}", p.as_str().unwrap()).into();
+        }
+    }
+    std::fs::write(&record, v.to_string()).unwrap();
+
+    // The next writer, from b, with the lake's absolute path, finds the killed run's
+    // events in place: all but one of its input's are duplicates.
+    let more = write(&b, "more.json", okta_export(2001).as_bytes());
+    let out = ingest_in(&b, &std::path::absolute(&lake).unwrap(), None, &more);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((total(&s, "ingested"), total(&s, "duplicates")), (1, 2000));
+    assert!(intents(&lake).is_empty());
+    assert_each_event_once(&lake, 2001);
+    assert_eq!(run_counts(&lake, &killed), Some((2000, 0)));
+    assert_eq!(event_rows_of_run(&lake, &killed), 2000);
+}
+
+/// Issue 18, item 4: when a killed commit's files are no longer all there, the next
+/// writer keeps nothing of that run, writes no `runs` row for it, and says so; a rerun
+/// of the ingest then gives each event once.
+#[test]
+fn a_commit_that_cannot_be_completed_keeps_nothing_and_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    let part = write(d.path(), "part.json", okta_export(500).as_bytes());
+    let f = write(d.path(), "okta.json", okta_export(3000).as_bytes());
+    let lake = d.path().join("lake");
+    assert!(ingest_in(d.path(), &lake, None, &part).status.success());
+    let out = ingest_in(d.path(), &lake, Some("mid-rename"), &f);
+    assert!(!out.status.success(), "the run was killed");
+    let record = intents(&lake).pop().unwrap();
+    let killed = record.file_stem().unwrap().to_string_lossy().to_string();
+    // One file of the run is lost.
+    let temps: Vec<PathBuf> = walk(&lake.join("events"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(!temps.is_empty());
+    std::fs::remove_file(&temps[0]).unwrap();
+    assert!(
+        event_rows_of_run(&lake, &killed) > 0,
+        "some files were renamed"
+    );
+
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&killed) && err.contains("cannot be completed") && err.contains("okta.json"),
+        "{err}"
+    );
+    assert!(intents(&lake).is_empty());
+    assert!(
+        lake.join("_txn")
+            .join(format!("{killed}.json.failed"))
+            .is_file()
+    );
+    assert_eq!(
+        run_counts(&lake, &killed),
+        None,
+        "no runs row for missing data"
+    );
+    assert_eq!(
+        event_rows_of_run(&lake, &killed),
+        0,
+        "nothing of the run is kept"
+    );
+    assert!(!has_temp_files(&lake));
+    assert_each_event_once(&lake, 500);
+
+    // The next commands work, and ingesting the file again completes the lake.
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "duplicates")),
+        (2500, 500)
+    );
+    assert_each_event_once(&lake, 3000);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Issue 18, item 5: commit records that would move files out of the lake, name a run
+/// that would put its runs row out of it, or go through a symbolic link out of it are
+/// refused, set aside and reported; nothing outside the lake changes.
+#[test]
+fn a_crafted_commit_record_cannot_touch_files_outside_the_lake() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let part = write(d.path(), "part.json", okta_export(50).as_bytes());
+    assert!(ingest_in(d.path(), &lake, None, &part).status.success());
+    let outside = d.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let victim = write(&outside, "victim.txt", b"precious");
+    write(&lake.join("events"), ".evil.tmp", b"attacker");
+    let txn = lake.join("_txn");
+    let record = |name: &str, v: serde_json::Value| {
+        std::fs::write(txn.join(name), v.to_string()).unwrap();
+    };
+    // A lake-relative path out of the lake.
+    let r1 = "20260101T000000Z-0000000a";
+    record(
+        &format!("{r1}.json"),
+        serde_json::json!({"version": 2, "run_id": r1,
+            "renames": [["events/.evil.tmp", "../outside/victim.txt"]], "run": run_json(r1)}),
+    );
+    // An old-format record with absolute paths.
+    let r2 = "20260101T000000Z-0000000b";
+    record(
+        &format!("{r2}.json"),
+        serde_json::json!({"run_id": r2,
+            "renames": [[lake.join("events/.evil.tmp"), victim]], "run": run_json(r2)}),
+    );
+    // A run id that puts the runs row out of the lake.
+    let r3 = "../../outside/victim";
+    record(
+        "evil.json",
+        serde_json::json!({"version": 2, "run_id": r3, "renames": [], "run": run_json(r3)}),
+    );
+    // A symbolic link out of the lake on the way.
+    let r4 = "20260101T000000Z-0000000d";
+    let day = outside.join("dir/tenant=x/event_date=2026-01-01");
+    std::fs::create_dir_all(&day).unwrap();
+    let planted = write(&day, &format!(".part-{r4}-00001.parquet.tmp"), b"planted");
+    std::os::unix::fs::symlink(outside.join("dir"), lake.join("events/provider=evil")).unwrap();
+    let rel =
+        format!("events/provider=evil/tenant=x/event_date=2026-01-01/part-{r4}-00001.parquet");
+    let rel_tmp =
+        format!("events/provider=evil/tenant=x/event_date=2026-01-01/.part-{r4}-00001.parquet.tmp");
+    record(
+        &format!("{r4}.json"),
+        serde_json::json!({"version": 2, "run_id": r4, "renames": [[rel_tmp, rel]], "run": run_json(r4)}),
+    );
+
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "refused records are reported");
+    let err = stderr(&out);
+    for name in [r1, r2, "evil", r4] {
+        assert!(err.contains(&format!("{name}.json")), "{name} named: {err}");
+    }
+    assert!(err.contains("expected"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert!(!outside.join("victim.parquet").exists());
+    assert_eq!(std::fs::read(&planted).unwrap(), b"planted");
+    assert!(!day.join(format!("part-{r4}-00001.parquet")).exists());
+    assert!(intents(&lake).is_empty(), "set aside");
+    for name in [r1, r2, "evil", r4] {
+        assert!(
+            txn.join(format!("{name}.json.refused")).is_file(),
+            "{name} kept aside"
+        );
+    }
+    // The lake goes on working; nothing was applied.
+    std::fs::remove_file(lake.join("events/provider=evil")).unwrap();
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert_eq!(
+        rows(&read_all(&lake.join("runs"))),
+        2,
+        "the ingest and one analyze run"
+    );
+    assert_each_event_once(&lake, 50);
+}
+
+/// Issue 18, item 11: a writer deletes the temporary files every table may hold.
+#[test]
+fn stray_temporary_files_are_deleted_in_every_table() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let part = write(d.path(), "part.json", okta_export(50).as_bytes());
+    assert!(ingest_in(d.path(), &lake, None, &part).status.success());
+    let run = "20260101T000000Z-0000000e";
+    for (dir, name) in [
+        ("findings", ".findings.parquet.tmp"),
+        ("scorecards", ".scorecard.parquet.tmp"),
+        ("reviews", ".reviews.parquet.tmp"),
+        ("rejects", ".rejects.parquet.tmp"),
+    ] {
+        let folder = lake.join(dir).join(format!("run={run}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        write(&folder, name, b"x");
+    }
+    write(&lake.join("_txn"), &format!("{run}.json.tmp"), b"{");
+    write(&lake.join("_txn"), &format!(".{run}.json.tmp"), b"{");
+    assert!(has_temp_files(&lake));
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!has_temp_files(&lake), "{:?}", walk(&lake));
 }
