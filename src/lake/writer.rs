@@ -21,7 +21,7 @@ use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-use super::{Lake, parquet_files, temp_name};
+use super::{Lake, committed_runs, parquet_files, run_of, temp_name};
 use crate::error::{Error, Result};
 
 /// Parquet settings for every file the lake writes.
@@ -94,6 +94,9 @@ pub struct EventWriter {
     seen_total: usize,
     /// Rows this run wrote, per (provider, tenant).
     written: BTreeMap<(String, String), u64>,
+    /// The lake's committed runs (read when the first partition opens): files of other
+    /// runs are not in the lake for readers, so not for deduplication either.
+    committed: Option<HashSet<String>>,
 }
 
 /// The tenant events get when neither `--tenant`, the record nor its path names one.
@@ -136,6 +139,7 @@ impl EventWriter {
             max_seen: 250_000,
             seen_total: 0,
             written: BTreeMap::new(),
+            committed: None,
         }
     }
 
@@ -261,7 +265,11 @@ impl EventWriter {
         }
         let dir = self.lake.partition_dir(&key.0, &key.1, key.2);
         // The uids already there: committed files and this run's closed files.
+        let committed = self
+            .committed
+            .get_or_insert_with(|| committed_runs(&self.lake.root));
         let mut files = parquet_files(&dir);
+        files.retain(|f| run_of(f).is_none_or(|r| committed.contains(r)));
         files.extend(
             self.files
                 .iter()
