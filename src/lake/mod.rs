@@ -42,6 +42,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'@');
 
+/// The empty value's segment: Hive's name for a partition without a value, which no
+/// other value encodes to (a value spelled so gets `%5F` for its first `_`). `%00`, as
+/// before, is the encoding of `"\0"` alone.
+pub const EMPTY_SEGMENT: &str = "__HIVE_DEFAULT_PARTITION__";
+
 /// Longest encoded partition value kept whole.
 const MAX_SEGMENT: usize = 96;
 
@@ -51,11 +56,14 @@ const MAX_SEGMENT: usize = 96;
 /// values give distinct segments.
 pub fn encode_segment(value: &str) -> String {
     if value.is_empty() {
-        return "%00".into();
+        return EMPTY_SEGMENT.into();
     }
     let mut enc: String = utf8_percent_encode(value, SEGMENT).collect();
-    if enc.starts_with('.') {
-        enc.replace_range(0..1, "%2E");
+    if enc.starts_with('.') || enc == EMPTY_SEGMENT {
+        // `%2E`, `%5F`: escapes the encoding of other values never holds (`.` and `_`
+        // stay as they are), so hidden names and the empty value's name stay apart.
+        let first = format!("%{:02X}", enc.as_bytes()[0]);
+        enc.replace_range(0..1, &first);
     }
     if enc.len() > MAX_SEGMENT {
         let digest = hex::encode(Sha256::digest(value.as_bytes()));
@@ -729,7 +737,15 @@ mod tests {
         assert_eq!(encode_segment(".."), "%2E.");
         assert_eq!(encode_segment("a/b"), "a%2Fb");
         assert_eq!(encode_segment("a\0b"), "a%00b");
-        assert_eq!(encode_segment(""), "%00");
+        assert_eq!(encode_segment(""), "__HIVE_DEFAULT_PARTITION__");
+        assert_eq!(encode_segment("\0"), "%00");
+        assert_eq!(
+            encode_segment("__HIVE_DEFAULT_PARTITION__"),
+            "%5F_HIVE_DEFAULT_PARTITION__"
+        );
+        let distinct = ["", "\0", "%00", "__HIVE_DEFAULT_PARTITION__", "_", "."];
+        let encoded: HashSet<String> = distinct.iter().map(|v| encode_segment(v)).collect();
+        assert_eq!(encoded.len(), distinct.len(), "{encoded:?}");
         assert_ne!(encode_segment("a%2Fb"), encode_segment("a/b"));
         let long = "x".repeat(500);
         let enc = encode_segment(&long);
