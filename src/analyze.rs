@@ -84,12 +84,12 @@ impl Analysis {
 /// Run the analyses and commit the findings to the lake.
 pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
     let started_at = chrono::Utc::now().timestamp_micros();
+    let lock = Lake::new(&opts.lake).open_existing_for_write()?;
     let session = Session::open_materialized(&opts.lake, &opts.params).await?;
     let run_id = crate::ingest::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
     let changes = changes_since_previous(&session, &findings).await?;
 
-    let lock = Lake::new(&opts.lake).open_for_write()?;
     let all = (!findings.is_empty())
         .then(|| arrow::compute::concat_batches(&session::findings_schema(), &findings))
         .transpose()?;

@@ -16,12 +16,15 @@
 //! that name anything but that run's own files inside the lake; and it deletes the
 //! temporary files of runs that never reached their commit. A killed run therefore
 //! leaves nothing half-visible, a rerun gives each event exactly once, and no `runs`
-//! row claims data the lake does not hold.
+//! row claims data the lake does not hold. Readers, who never take the lock, see only
+//! the files of runs that have their `runs` row ([`committed_files`],
+//! [`store::CommittedStore`]).
 
+pub mod store;
 pub mod tables;
 pub mod writer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +42,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'@');
 
+/// The empty value's segment: Hive's name for a partition without a value, which no
+/// other value encodes to (a value spelled so gets `%5F` for its first `_`). `%00`, as
+/// before, is the encoding of `"\0"` alone.
+pub const EMPTY_SEGMENT: &str = "__HIVE_DEFAULT_PARTITION__";
+
 /// Longest encoded partition value kept whole.
 const MAX_SEGMENT: usize = 96;
 
@@ -48,11 +56,14 @@ const MAX_SEGMENT: usize = 96;
 /// values give distinct segments.
 pub fn encode_segment(value: &str) -> String {
     if value.is_empty() {
-        return "%00".into();
+        return EMPTY_SEGMENT.into();
     }
     let mut enc: String = utf8_percent_encode(value, SEGMENT).collect();
-    if enc.starts_with('.') {
-        enc.replace_range(0..1, "%2E");
+    if enc.starts_with('.') || enc == EMPTY_SEGMENT {
+        // `%2E`, `%5F`: escapes the encoding of other values never holds (`.` and `_`
+        // stay as they are), so hidden names and the empty value's name stay apart.
+        let first = format!("%{:02X}", enc.as_bytes()[0]);
+        enc.replace_range(0..1, &first);
     }
     if enc.len() > MAX_SEGMENT {
         let digest = hex::encode(Sha256::digest(value.as_bytes()));
@@ -111,6 +122,18 @@ impl Lake {
             .join(format!("provider={}", encode_segment(provider)))
             .join(format!("tenant={}", encode_segment(tenant)))
             .join(format!("event_date={}", crate::time::format_day(day)))
+    }
+
+    /// Open a lake that must exist already for writing (`analyze`, `score`): take the
+    /// lock and recover before reading it, so that what is read is every committed run.
+    pub fn open_existing_for_write(&self) -> Result<LakeLock> {
+        if !self.events_dir().is_dir() {
+            return Err(Error::lake(
+                &self.root,
+                "no lake here (expected an events/ folder): run `trailcheck ingest` first",
+            ));
+        }
+        self.open_for_write()
     }
 
     /// Open for writing: create the folders, take the lock, recover.
@@ -653,6 +676,55 @@ pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The run that wrote a lake file, from its path: `part-<run>-<n>.parquet`, a file in
+/// `run=<run>/`, or `runs/<run>.parquet`. `None` for a file no run wrote.
+pub fn run_of(path: &Path) -> Option<&str> {
+    let name = path.file_name()?.to_str()?;
+    let part = name
+        .strip_prefix("part-")
+        .and_then(|n| n.strip_suffix(".parquet"))
+        .and_then(|n| n.rsplit_once('-'))
+        .map(|(run, _)| run);
+    if let Some(run) = part.filter(|r| is_run_id(r)) {
+        return Some(run);
+    }
+    let folder = path.parent()?.file_name()?.to_str()?;
+    if let Some(run) = folder.strip_prefix("run=").filter(|r| is_run_id(r)) {
+        return Some(run);
+    }
+    (folder == "runs")
+        .then(|| name.strip_suffix(".parquet"))
+        .flatten()
+        .filter(|r| is_run_id(r))
+}
+
+/// The runs of the lake at `root` that have their `runs` row: the committed ones.
+pub fn committed_runs(root: &Path) -> HashSet<String> {
+    let Ok(rd) = fs::read_dir(root.join("runs")) else {
+        return HashSet::new();
+    };
+    rd.flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let run = name.strip_suffix(".parquet")?;
+            is_run_id(run).then(|| run.to_string())
+        })
+        .collect()
+}
+
+/// The `*.parquet` files under `dir`, a table folder of the lake at `root`, that
+/// readers see: those of committed runs, and those no run wrote (put there by hand);
+/// not those of a run without its `runs` row (a commit under way, or one killed before
+/// it finished). Sorted.
+pub fn committed_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    // Runs first: a run committed after this has all its files in place already, so
+    // the listing below holds all or none of each run's files.
+    let runs = committed_runs(root);
+    let mut files = parquet_files(dir);
+    files.retain(|f| run_of(f).is_none_or(|r| runs.contains(r)));
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,7 +737,15 @@ mod tests {
         assert_eq!(encode_segment(".."), "%2E.");
         assert_eq!(encode_segment("a/b"), "a%2Fb");
         assert_eq!(encode_segment("a\0b"), "a%00b");
-        assert_eq!(encode_segment(""), "%00");
+        assert_eq!(encode_segment(""), "__HIVE_DEFAULT_PARTITION__");
+        assert_eq!(encode_segment("\0"), "%00");
+        assert_eq!(
+            encode_segment("__HIVE_DEFAULT_PARTITION__"),
+            "%5F_HIVE_DEFAULT_PARTITION__"
+        );
+        let distinct = ["", "\0", "%00", "__HIVE_DEFAULT_PARTITION__", "_", "."];
+        let encoded: HashSet<String> = distinct.iter().map(|v| encode_segment(v)).collect();
+        assert_eq!(encoded.len(), distinct.len(), "{encoded:?}");
         assert_ne!(encode_segment("a%2Fb"), encode_segment("a/b"));
         let long = "x".repeat(500);
         let enc = encode_segment(&long);
@@ -762,5 +842,21 @@ mod tests {
             Some(format!("findings/run={RUN}/findings.parquet").as_str())
         );
         assert_eq!(legacy_relative("/tmp/outside/victim.txt"), None);
+    }
+
+    #[test]
+    fn files_name_their_run() {
+        let p = |s: &str| PathBuf::from(s);
+        let part = p(&format!(
+            "/l/events/provider=a/tenant=b/event_date=2026-01-01/part-{RUN}-00001.parquet"
+        ));
+        assert_eq!(run_of(&part), Some(RUN));
+        assert_eq!(
+            run_of(&p(&format!("/l/findings/run={RUN}/findings.parquet"))),
+            Some(RUN)
+        );
+        assert_eq!(run_of(&p(&format!("/l/runs/{RUN}.parquet"))), Some(RUN));
+        assert_eq!(run_of(&p("/l/events/fixture.parquet")), None);
+        assert_eq!(run_of(&p("/l/events/part-x-1.parquet")), None);
     }
 }

@@ -21,7 +21,7 @@ use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-use super::{Lake, parquet_files, temp_name};
+use super::{Lake, committed_runs, parquet_files, run_of, temp_name};
 use crate::error::{Error, Result};
 
 /// Parquet settings for every file the lake writes.
@@ -94,6 +94,9 @@ pub struct EventWriter {
     seen_total: usize,
     /// Rows this run wrote, per (provider, tenant).
     written: BTreeMap<(String, String), u64>,
+    /// The lake's committed runs (read when the first partition opens): files of other
+    /// runs are not in the lake for readers, so not for deduplication either.
+    committed: Option<HashSet<String>>,
 }
 
 /// The tenant events get when neither `--tenant`, the record nor its path names one.
@@ -136,6 +139,7 @@ impl EventWriter {
             max_seen: 250_000,
             seen_total: 0,
             written: BTreeMap::new(),
+            committed: None,
         }
     }
 
@@ -260,8 +264,17 @@ impl EventWriter {
             self.close_least_recent()?;
         }
         let dir = self.lake.partition_dir(&key.0, &key.1, key.2);
-        // The uids already there: committed files and this run's closed files.
+        // The uids already there: committed files and this run's closed files. Lakes
+        // of earlier versions kept the empty tenant in the folder of "\0" (both were
+        // `%00`); only the rows of this partition's provider and tenant count.
+        let committed = self
+            .committed
+            .get_or_insert_with(|| committed_runs(&self.lake.root));
         let mut files = parquet_files(&dir);
+        if key.1.is_empty() {
+            files.extend(parquet_files(&self.lake.partition_dir(&key.0, "\0", key.2)));
+        }
+        files.retain(|f| run_of(f).is_none_or(|r| committed.contains(r)));
         files.extend(
             self.files
                 .iter()
@@ -270,7 +283,7 @@ impl EventWriter {
         );
         let mut seen = HashSet::new();
         for f in files {
-            read_uids(&f, "event_uid", |u| {
+            read_event_uids(&f, &key.0, &key.1, |u| {
                 seen.insert(uid_key(u));
             })?;
         }
@@ -454,6 +467,43 @@ fn close(part: Part) -> Result<()> {
     Ok(())
 }
 
+/// Hand the `event_uid` of each row of `provider` and `tenant` in an events file to
+/// `each`.
+fn read_event_uids(
+    path: &Path,
+    provider: &str,
+    tenant: &str,
+    mut each: impl FnMut(&str),
+) -> Result<()> {
+    let perr = |e| Error::Parquet {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(perr)?;
+    let mask = ProjectionMask::columns(
+        builder.parquet_schema(),
+        ["event_uid", "provider", "tenant"],
+    );
+    let reader = builder.with_projection(mask).build().map_err(perr)?;
+    for batch in reader {
+        let batch = batch?;
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .map(|c| c.as_string::<i32>())
+                .ok_or_else(|| Error::lake(path, format!("events file without {name}")))
+        };
+        let (uid, p, t) = (col("event_uid")?, col("provider")?, col("tenant")?);
+        for i in 0..uid.len() {
+            if uid.is_valid(i) && p.value(i) == provider && t.value(i) == tenant {
+                each(uid.value(i));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Hand each value of one string column (`event_uid`, `review_uid`) of a Parquet file
 /// to `each`.
 pub fn read_uids(path: &Path, column: &str, mut each: impl FnMut(&str)) -> Result<()> {
@@ -475,4 +525,91 @@ pub fn read_uids(path: &Path, column: &str, mut each: impl FnMut(&str)) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lake::Intent;
+    use crate::lake::tables::RunRecord;
+
+    /// Okta events on 2026-11-27, as (tenant, event_uid).
+    fn batch(rows: &[(&str, &str)]) -> RecordBatch {
+        let text: String = rows
+            .iter()
+            .map(|(tenant, uid)| {
+                serde_json::json!({
+                    "event_uid": uid, "time": "2026-11-27T10:00:00Z", "provider": "okta",
+                    "tenant": tenant, "event_type": "user.session.start", "category": "authentication",
+                    "raw": "{}",
+                })
+                .to_string()
+                    + "\n"
+            })
+            .collect();
+        let schema = crate::event::schema();
+        let reader = arrow::json::ReaderBuilder::new(schema.clone())
+            .build(std::io::Cursor::new(text.into_bytes()))
+            .unwrap();
+        let batches: Vec<_> = reader.collect::<std::result::Result<_, _>>().unwrap();
+        arrow::compute::concat_batches(&schema, &batches).unwrap()
+    }
+
+    /// One committed run writing `rows`: (ingested, duplicates).
+    fn ingest(lake: &Lake, run: &str, rows: &[(&str, &str)]) -> (u64, u64) {
+        let lock = lake.open_for_write().unwrap();
+        let mut w = EventWriter::new(lake, run);
+        let out = w.write(&[batch(rows)]).unwrap();
+        let renames = w.finish().unwrap();
+        lock.commit(Intent {
+            run_id: run.into(),
+            renames,
+            run: RunRecord::derived(run.into(), "ingest", 0, &[], serde_json::json!({})),
+        })
+        .unwrap();
+        let w = out["okta"];
+        (w.ingested, w.duplicates)
+    }
+
+    const DAY: i32 = 20_784; // 2026-11-27
+
+    #[test]
+    fn the_empty_tenant_and_nul_are_distinct_partitions() {
+        let d = tempfile::tempdir().unwrap();
+        let lake = Lake::new(d.path().join("lake"));
+        let rows = [("", "u1"), ("\0", "u1")];
+        assert_eq!(ingest(&lake, "20261127T100000Z-0000000a", &rows), (2, 0));
+        assert_eq!(ingest(&lake, "20261127T100001Z-0000000b", &rows), (0, 2));
+        let empty = lake.partition_dir("okta", "", DAY);
+        let nul = lake.partition_dir("okta", "\0", DAY);
+        assert_ne!(empty, nul);
+        assert_eq!(parquet_files(&empty).len(), 1, "{}", empty.display());
+        assert_eq!(parquet_files(&nul).len(), 1, "{}", nul.display());
+    }
+
+    #[test]
+    fn an_earlier_lake_keeps_its_empty_tenant_apart_from_nul() {
+        let d = tempfile::tempdir().unwrap();
+        let lake = Lake::new(d.path().join("lake"));
+        assert_eq!(
+            ingest(&lake, "20261127T100000Z-0000000a", &[("", "u2")]),
+            (1, 0)
+        );
+        // As earlier versions laid it out: the empty tenant in `tenant=%00`.
+        let (empty, nul) = (
+            lake.partition_dir("okta", "", DAY),
+            lake.partition_dir("okta", "\0", DAY),
+        );
+        std::fs::create_dir_all(nul.parent().unwrap()).unwrap();
+        std::fs::rename(&empty, &nul).unwrap();
+        // The empty tenant's event is known; "\0"'s event of the same uid is new.
+        assert_eq!(
+            ingest(
+                &lake,
+                "20261127T100001Z-0000000b",
+                &[("", "u2"), ("\0", "u2")]
+            ),
+            (1, 1)
+        );
+    }
 }

@@ -283,7 +283,8 @@ impl ReviewSink {
     /// Start with the uids already in the lake's `reviews` table.
     pub fn open(reviews_dir: &Path) -> Result<ReviewSink> {
         let mut sink = ReviewSink::default();
-        for file in crate::lake::parquet_files(reviews_dir) {
+        let lake = reviews_dir.parent().unwrap_or(reviews_dir);
+        for file in crate::lake::committed_files(lake, reviews_dir) {
             crate::lake::writer::read_uids(&file, "review_uid", |u| {
                 sink.seen.insert(u.to_string());
             })?;

@@ -158,12 +158,12 @@ pub struct ScoreOptions {
 pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
     let started_at = chrono::Utc::now().timestamp_micros();
     let profiles = claims::load(opts.claims.as_deref())?;
+    let lock = Lake::new(&opts.lake).open_existing_for_write()?;
     let session = Session::open_materialized(&opts.lake, &opts.params).await?;
     let run_id = crate::ingest::new_run_id();
     let card = scorecard(&session, &profiles, &run_id).await?;
     let batch = card.batch()?;
 
-    let lock = Lake::new(&opts.lake).open_for_write()?;
     let scores: Vec<Value> = card
         .scores
         .iter()

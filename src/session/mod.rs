@@ -19,6 +19,7 @@ use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray, Timestamp
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
 use datafusion::datasource::MemTable;
+use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
@@ -469,18 +470,25 @@ fn strip_comments(sql: &str) -> String {
         .join("\n")
 }
 
+/// Register one table folder of the lake (created or not, with files or not) as a
+/// listing table. Its files are read through a [`lake::store::CommittedStore`], which
+/// leaves out the files of runs without their `runs` row (docs/design.md section 2): a
+/// session never sees a commit under way or killed, and a live session sees what is
+/// committed later, also into a table that had no file when it opened.
 async fn register_parquet_dir(
     ctx: &SessionContext,
     name: &str,
     dir: &Path,
     schema: SchemaRef,
 ) -> Result<()> {
-    if lake::parquet_files(dir).is_empty() {
-        let empty = MemTable::try_new(schema.clone(), vec![vec![]])?;
-        ctx.register_table(name, Arc::new(empty))?;
-        return Ok(());
-    }
-    let path = format!("{}/", absolute(dir).display());
+    let dir = absolute(dir);
+    // Every table folder is a child of the lake's root.
+    let root = dir.parent().unwrap_or(&dir);
+    ctx.register_object_store(
+        ObjectStoreUrl::local_filesystem().as_ref(),
+        Arc::new(lake::store::CommittedStore::new(root)?),
+    );
+    let path = format!("{}/", dir.display());
     let opts = ParquetReadOptions::default()
         .file_extension(".parquet")
         .schema(&schema);

@@ -525,3 +525,187 @@ fn stray_temporary_files_are_deleted_in_every_table() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!has_temp_files(&lake), "{:?}", walk(&lake));
 }
+
+/// `trailcheck sql --format json` over a lake: the rows as JSON objects.
+fn sql_rows(lake: &Path, query: &str) -> Vec<serde_json::Value> {
+    let o = bin()
+        .args(["sql", "--format", "json", "--lake"])
+        .arg(lake)
+        .arg(query)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{query}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn count(lake: &Path, table: &str) -> u64 {
+    sql_rows(lake, &format!("SELECT count(*) AS n FROM {table}"))[0]["n"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Issue 18, item 9: readers (`sql`, `serve`, the REPL never take the lock) see a run
+/// only once its `runs` row is written, not the files of a commit under way or killed.
+#[test]
+fn readers_see_only_committed_runs() {
+    let d = tempfile::tempdir().unwrap();
+    // A lake path with characters URLs and object stores encode.
+    let lake = d.path().join("my lake %41").join("lake");
+    let part = write(d.path(), "part.json", okta_export(500).as_bytes());
+    let f = write(d.path(), "okta.json", okta_export(3000).as_bytes());
+    assert!(ingest_in(d.path(), &lake, None, &part).status.success());
+    // Killed after its renames, before its runs row: every file has its final name.
+    let out = ingest_in(d.path(), &lake, Some("before-runs-row"), &f);
+    assert!(!out.status.success());
+    assert!(!has_temp_files(&lake.join("events")));
+    assert_eq!(
+        rows(&read_all(&lake.join("events"))),
+        3000,
+        "files in place"
+    );
+
+    assert_eq!(count(&lake, "events"), 500, "only the committed run");
+    assert_eq!(count(&lake, "runs"), 1);
+    // Also when the lake is named from elsewhere, through `..`.
+    let elsewhere = d.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let o = bin()
+        .current_dir(&elsewhere)
+        .args(["sql", "--format", "json", "--lake", "../my lake %41/./lake"])
+        .arg("SELECT count(*) AS n FROM events")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["n"], 500, "{v}");
+    // The next writer finishes the commit; then readers see it.
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&lake, "events"), 3000);
+    assert_eq!(count(&lake, "runs"), 3);
+}
+
+/// Issue 18, item 9: `analyze` finishes an interrupted commit before it computes its
+/// findings, so they and their `as_of` are of the whole lake.
+#[test]
+fn analyze_finishes_a_killed_commit_before_it_analyzes() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let part = write(d.path(), "part.json", okta_export(500).as_bytes());
+    // Later events, killed in their commit.
+    let later = okta_export(300)
+        .replace("\"published\":\"2026-", "\"published\":\"2027-")
+        .replace("\"uuid\":\"ev-", "\"uuid\":\"later-");
+    let later = write(d.path(), "later.json", later.as_bytes());
+    assert!(ingest_in(d.path(), &lake, None, &part).status.success());
+    assert!(
+        !ingest_in(d.path(), &lake, Some("after-intent"), &later)
+            .status
+            .success()
+    );
+
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let runs = sql_rows(&lake, "SELECT details FROM runs WHERE kind = 'analyze'");
+    let details: serde_json::Value =
+        serde_json::from_str(runs[0]["details"].as_str().unwrap()).unwrap();
+    assert!(
+        details["as_of"].as_str().unwrap().starts_with("2027-"),
+        "as_of of the whole lake: {details}"
+    );
+}
+
+/// Issue 18, items 9 and 11: a live session (`serve`, the REPL) sees what is committed
+/// while it is open, also in a table that had no file when it opened (`findings`), and
+/// never a commit under way.
+#[test]
+fn a_live_session_sees_commits_made_while_it_is_open() {
+    use trailcheck::session::{Params, Session, udf::value_at};
+    let (d, ingested) = okta_lake();
+    let lake = d.path().join("lake");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let live = rt
+        .block_on(Session::open_live(&lake, &Params::default()))
+        .unwrap();
+    let count = |table: &str| -> i64 {
+        let b = rt
+            .block_on(live.query(&format!("SELECT count(*) AS n FROM {table}")))
+            .unwrap();
+        value_at(b[0].column(0), 0).as_i64().unwrap()
+    };
+    assert_eq!(count("findings"), 0, "no analyze yet");
+    assert_eq!(count("events"), ingested as i64);
+
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let findings = count("findings");
+    assert!(
+        findings > 0,
+        "the findings committed since the session opened"
+    );
+
+    // A commit killed before its runs row stays invisible until a writer finishes it.
+    let f = write(d.path(), "more.json", okta_export(200).as_bytes());
+    assert!(
+        !ingest_in(d.path(), &lake, Some("before-runs-row"), &f)
+            .status
+            .success()
+    );
+    assert_eq!(count("events"), ingested as i64);
+    assert_eq!(count("runs"), 2);
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count("events"), ingested as i64 + 200);
+    assert_eq!(count("runs"), 4);
+    assert!(count("findings") >= findings);
+}
+
+/// Files of a run without its `runs` row (here: its commit record was deleted by hand)
+/// are not in the lake for readers, so not for deduplication either: ingesting their
+/// events again stores them where readers see them.
+#[test]
+fn deduplication_counts_only_committed_files() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let part = write(d.path(), "part.json", okta_export(500).as_bytes());
+    let f = write(d.path(), "okta.json", okta_export(3000).as_bytes());
+    assert!(ingest_in(d.path(), &lake, None, &part).status.success());
+    assert!(
+        !ingest_in(d.path(), &lake, Some("before-runs-row"), &f)
+            .status
+            .success()
+    );
+    for r in intents(&lake) {
+        std::fs::remove_file(r).unwrap();
+    }
+    let (s, out) = ingest(&lake, &["--tenant", "acme", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (total(&s, "ingested"), total(&s, "duplicates")),
+        (2500, 500)
+    );
+    assert_eq!(count(&lake, "events"), 3000);
+    assert_eq!(
+        sql_rows(&lake, "SELECT count(DISTINCT event_uid) AS n FROM events")[0]["n"],
+        3000
+    );
+}
