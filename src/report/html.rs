@@ -133,6 +133,7 @@ table { border-collapse: collapse; width: 100%; margin: .3rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .2rem .45rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; font-size: 12.5px; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.nw { white-space: nowrap; overflow-wrap: normal; }
 table.streams { table-layout: fixed; }
 table.streams td { font-size: 13px; }
 table.streams th { vertical-align: bottom; font-size: 12px; line-height: 1.25; }
@@ -321,7 +322,7 @@ tiles.appendChild(tile(H.overbroad_critical ? "bad" : (H.overbroad_admins ? "war
   "roles held by " + plural(H.overbroad_holders, "identity", "identities") + " · " + num(H.overbroad_critical) + " critical · " + num(H.overbroad_machines) + " by machines"));
 tiles.appendChild(tile(H.untrusted.length ? "bad" : (H.unsure.length ? "warn" : "ok"), H.untrusted.length + " of " + H.streams, "logs untrusted",
   (H.untrusted.length ? H.untrusted.map(u => u.stream).join(", ") + " · " : "") + H.unsure.length + " more not fully verified"));
-if (H.changes) tiles.appendChild(tile(H.changes.new ? "warn" : "ok", "+" + num(H.changes.new) + " / −" + num(H.changes.resolved), "since the last run",
+if (H.changes) tiles.appendChild(tile(H.changes.new ? "warn" : "ok", "+" + num(H.changes.new) + " / −" + num(H.changes.resolved), "since last run",
   num(H.changes.new) + " new · " + num(H.changes.resolved) + " resolved · " + num(H.changes.persisting) + " persisting"));
 else tiles.appendChild(tile("", "first run", "of this lake", "no earlier analysis to compare with"));
 
@@ -353,7 +354,9 @@ else tiles.appendChild(tile("", "first run", "of this lake", "no earlier analysi
     ["critical", "high", "medium", "low"].forEach(s => { const n = v.by_severity[s] || 0; const c = el("span", n ? n : "·", n ? "sev-" + s : "zero"); c.title = n + " " + s; sev.appendChild(c); });
     tr.appendChild(add(el("td", null, "n"), sev));
     [v.dormant_machines, v.overbroad_admins].forEach(n => tr.appendChild(el("td", n ? n : "·", "n" + (n ? "" : " zero"))));
-    tr.appendChild(v.changes ? el("td", "+" + v.changes.new + " / −" + v.changes.resolved, "n") : el("td", "—", "n zero"));
+    if (!v.changes) tr.appendChild(el("td", "—", "n zero"));
+    else if (!v.changes.new && !v.changes.resolved) tr.appendChild(el("td", "none", "n zero"));
+    else tr.appendChild(el("td", "+" + v.changes.new + " / −" + v.changes.resolved, "n"));
     body.appendChild(tr);
   });
   t.appendChild(body);
@@ -588,8 +591,8 @@ if (D.previous_run) {
   $("changes-meta").textContent = "Since analyze run " + D.previous_run + ": " + n("new") + " new, " + n("resolved") + " resolved, " + n("persisting") + " persisting.";
   const moved = D.changes.filter(r => r.change !== "persisting" || r.changed);
   if (moved.length) table($("changes"), [["change", "change"], ["severity", "severity"], ["rule_id", "rule"], ["subject", "subject"], ["where", "provider / tenant"], ["summary", "summary"]], moved, (c, r) => {
-    if (c === "change") return el("td", r.change === "persisting" ? "was " + txt(r.previous_severity) + " " + txt(r.previous_verdict) : r.change);
-    if (c === "severity") return add(el("td"), badge(r.severity, "sev-" + txt(r.severity)));
+    if (c === "change") return el("td", r.change === "persisting" ? "was " + txt(r.previous_severity) + " " + txt(r.previous_verdict) : r.change, "nw");
+    if (c === "severity") return add(el("td", null, "nw"), badge(r.severity, "sev-" + txt(r.severity)));
     if (c === "rule_id") return el("td", ruleTitle(r.rule_id));
     if (c === "subject") return add(el("td"), subjectNode(r.subject));
     if (c === "where") return add(el("td"), streamNode(r.provider, r.tenant));

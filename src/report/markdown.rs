@@ -29,9 +29,9 @@ fn subject_md(sub: &Subject) -> String {
 }
 
 fn trust_text(v: &Value) -> String {
-    let reasons: Vec<&str> = v["trust_reasons"]
+    let reasons: Vec<String> = v["trust_reasons"]
         .as_array()
-        .map(|a| a.iter().map(s).collect())
+        .map(|a| a.iter().map(|r| t(s(r))).collect())
         .unwrap_or_default();
     match s(&v["trust"]) {
         "untrusted" => format!("**cannot be trusted**: {}", reasons.join("; ")),
