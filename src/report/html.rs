@@ -424,11 +424,12 @@ if (!S.act_first.length) $("first").appendChild(el("li", "Nothing to act on: no 
 
 // Days since each active machine identity's last use, against the dormant threshold.
 (function () {
-  const box = $("machines"), thr = Number(D.params.dormant_days || 90), list = D.machines;
+  // The longest idle first; past a few dozen rows the rest were all used more recently.
+  const LIMIT = 60, box = $("machines"), thr = Number(D.params.dormant_days || 90), all = D.machines, list = all.slice(0, LIMIT);
   if (!list.length) { box.appendChild(el("p", "No active machine identities in the logs.", "muted")); return; }
   const max = Math.max(thr * 1.25, ...list.map(m => Number(m.days_silent) || 0));
-  const past = list.filter(m => Number(m.days_silent) >= thr).length;
-  $("machines-title").textContent = "Machine identities: days since last use (" + past + " of " + list.length + " at or past " + thr + " days)";
+  const past = all.filter(m => Number(m.days_silent) >= thr).length;
+  $("machines-title").textContent = "Machine identities: days since last use (" + past + " of " + all.length + " at or past " + thr + " days)";
   add($("machines-legend"), add(el("span"), el("span", null, "key dormant"), "idle " + thr + "+ days"), add(el("span"), el("span", null, "key bar"), "used in the last " + thr + " days"),
     el("span", "pale: created, never used · dashed: not seen in the logs at all (days since the evidence starts) · line: dormant threshold"));
   const headAxis = el("div", null, "axis");
@@ -445,6 +446,7 @@ if (!S.act_first.length) $("first").appendChild(el("li", "Nothing to act on: no 
     add(box, who, where, g,
       el("div", days + " d" + (m.basis === "last used" ? "" : m.basis === "created, never used" ? " · never used" : " · not seen"), "note row" + (dormant ? " silent" : "")));
   });
+  if (all.length > LIMIT) add(box, el("div", (all.length - LIMIT) + " more, idle " + txt(all[LIMIT].days_silent) + " days or less", "note"), el("div"), el("div"), el("div"));
 })();
 
 // Share of active admin roles held by machine identities, per provider and tenant.

@@ -202,7 +202,7 @@ fn group_markdown(d: &ReportData, g: &Value, subjects: &[Subject]) -> String {
         g["count"],
         summary::severity_text(&g["by_severity"])
     ));
-    m.push_str(&format!("`{}`. ", s(&g["rule_id"])));
+    m.push_str(&format!("Rule {}. ", t(s(&g["rule_id"]))));
     if let Some(why) = g["why"].as_str() {
         m.push_str(&format!("*Why it matters:* {}\n\n", t(why)));
     }
