@@ -17,6 +17,8 @@
 -- or do not know the identity at all (a name the review and the logs spell differently
 -- cannot be told from an unused account). Severity is high for a machine identity,
 -- medium otherwise.
+-- ## What to do
+-- Revoke the unused access; have the reviewer decide again with last-use dates at hand.
 -- ## Frameworks
 -- SOC 2 CC6.2, ISO 27001:2022 A.5.18, NIST CSF 2.0 PR.AA-05, OWASP NHI1
 WITH approved AS (

@@ -22,6 +22,8 @@
 -- the logs show the role revoked (and not granted again), or the account disabled or
 -- deleted, and no use after the deadline. Otherwise indeterminate: the logs show neither removal nor use (or
 -- do not know the identity at all), so the review's own apply status is the only evidence.
+-- ## What to do
+-- Carry out the revoke now, and find out why the decision did not reach the provider.
 -- ## Frameworks
 -- SOC 2 CC6.2, SOC 2 CC6.3, ISO 27001:2022 A.5.18, NIST CSF 2.0 PR.AA-05
 WITH revoked AS (

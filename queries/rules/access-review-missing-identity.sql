@@ -16,6 +16,8 @@
 -- identity by uid or name (`review_items`). The period is the export's own, or the span
 -- of the review's decisions when the export has none (said in the evidence). Severity is
 -- high for an admin role holder, medium for a machine identity that only acted.
+-- ## What to do
+-- Have its access reviewed now; put machine identities and all admins in the review's scope.
 -- ## Frameworks
 -- SOC 2 CC6.2, SOC 2 CC6.3, ISO 27001:2022 A.5.18, NIST CSF 2.0 PR.AA-05, OWASP NHI1
 SELECT

@@ -24,6 +24,8 @@
 -- indeterminate. The subject is named by the name the logs give the credential (a token's
 -- name) with its owner, else by its id with its owner; a user's OAuth grant by its app's
 -- name (`app_name`), the user in the summary and evidence.
+-- ## What to do
+-- Revoke the credential; disable it first if nobody can say who uses it.
 -- ## Frameworks
 -- OWASP NHI1 (Improper Offboarding), OWASP NHI7 (Long-Lived Secrets),
 -- NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.17, SOC 2 CC6.1

@@ -16,6 +16,8 @@
 -- window shorter than `dormant_days`: indeterminate (the export cannot show it). Severity
 -- is high when the identity still holds an admin role, else medium. The subject is named by
 -- the most recent name any event gives it (`identities.identity_name`), else by its uid.
+-- ## What to do
+-- Confirm that nothing depends on it, then disable it and revoke its keys.
 -- ## Frameworks
 -- OWASP NHI1 (Improper Offboarding), NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.18,
 -- SOC 2 CC6.2

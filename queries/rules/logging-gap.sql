@@ -12,6 +12,8 @@
 -- Days are UTC days. Gaps: runs of consecutive days without events between two days
 -- with events. Drops: rolling 7-day event counts (windows that overlap a gap or start
 -- before the first event are skipped); the lowest is compared to the median.
+-- ## What to do
+-- Find out why logging or the export stopped, and recover the missing events.
 -- ## Frameworks
 -- NIST CSF 2.0 PR.PS-04, NIST CSF 2.0 DE.CM-03, ISO 27001:2022 A.8.15,
 -- ISO 27001:2022 A.8.16, SOC 2 CC7.2

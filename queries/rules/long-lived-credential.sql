@@ -12,6 +12,8 @@
 -- otherwise), status active, kind long-lived (users' OAuth grants, kind `oauth-grant`, are
 -- ended by revoking them, not by an expiry). The subject is named by the name the logs give
 -- the credential (a token's name), else by its id, with its owner.
+-- ## What to do
+-- Replace it with a credential that expires, and cap the lifetime of new ones.
 -- ## Frameworks
 -- OWASP NHI7 (Long-Lived Secrets), NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.17, SOC 2 CC6.1
 SELECT

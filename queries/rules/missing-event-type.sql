@@ -20,6 +20,8 @@
 -- Both are one finding per event type. Absent types with no implying event are absence of
 -- evidence: one indeterminate, low finding per provider and tenant (subject
 -- `unseen-event-types`) whose summary and evidence (`event_types`) list them.
+-- ## What to do
+-- Turn on or export the missing event types; until then, do not rely on these logs for them.
 -- ## Frameworks
 -- NIST CSF 2.0 PR.PS-04, NIST CSF 2.0 DE.CM-03, ISO 27001:2022 A.8.15, SOC 2 CC7.2
 WITH expected AS (

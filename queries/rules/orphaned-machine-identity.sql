@@ -9,6 +9,8 @@
 -- From the `identities` view: a machine identity with status active whose `created_by`
 -- is itself an identity with status deleted or disabled. Only creations inside the
 -- evidence window can be judged.
+-- ## What to do
+-- Give it a new owner who reviews its permissions and keys, or disable it.
 -- ## Frameworks
 -- OWASP NHI1 (Improper Offboarding), NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.16, SOC 2 CC6.2
 SELECT

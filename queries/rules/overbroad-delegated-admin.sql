@@ -30,6 +30,8 @@
 -- listed in `evidence`.
 -- Critical when a privileged role is held by a machine identity, self-granted, or
 -- granted by a delegated admin; high for other privileged roles; medium otherwise.
+-- ## What to do
+-- Remove the role, or replace it with a scoped one held by a named person who uses it.
 -- ## Frameworks
 -- OWASP NHI5 (Overprivileged NHI), NIST CSF 2.0 PR.AA-05, ISO 27001:2022 A.8.2,
 -- ISO 27001:2022 A.5.15, SOC 2 CC6.3

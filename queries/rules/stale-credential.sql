@@ -13,6 +13,8 @@
 -- are not judged: their age is unknown. Users' OAuth grants (kind `oauth-grant`) are not
 -- rotated and not judged. The subject is named by the name the logs give the credential,
 -- else by its id, with its owner.
+-- ## What to do
+-- Rotate it: issue a new credential, move its users over, revoke the old one.
 -- ## Frameworks
 -- OWASP NHI7 (Long-Lived Secrets), NIST CSF 2.0 PR.AA-01, ISO 27001:2022 A.5.17, SOC 2 CC6.1
 SELECT

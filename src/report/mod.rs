@@ -12,10 +12,14 @@
 //! table syntax are escaped.
 
 mod html;
+mod markdown;
+pub mod summary;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use arrow::array::RecordBatch;
+use datafusion::prelude::{col, lit};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -79,10 +83,64 @@ pub struct ReportData {
     pub reviews: Vec<Value>,
     /// Findings new, resolved or persisting since the previous analyze run.
     pub changes: Vec<Value>,
+    /// The analyze run before the latest one, if any (what `changes` compares with).
+    pub previous_run: Option<String>,
+    /// The parameters of the latest analyze run (`dormant_days`, ...), with `as_of`.
+    pub params: Value,
+    /// Active machine identities with the days since their last use (or creation, or
+    /// the start of the evidence when neither is in the logs) as of the analysis.
+    pub machines: Vec<Value>,
+    /// Active admin role assignments per provider, tenant, machine or person holder,
+    /// and privileged or not.
+    pub admin_roles: Vec<Value>,
+    /// Names the lake gives the identities that findings name only by id.
+    pub names: summary::Names,
+    /// The events findings' evidence names, by event_uid.
+    pub events: HashMap<String, Value>,
 }
 
 pub async fn gather(lake: &Path) -> Result<ReportData> {
-    let s = Session::open(lake, &Params::default()).await?;
+    // The latest analyze run says with which parameters the findings were made; the
+    // report reads the lake with the same ones (a fixed as_of skips finding the latest
+    // event just to read the runs).
+    let first = Session::open(
+        lake,
+        &Params {
+            as_of: Some(0),
+            ..Params::default()
+        },
+    )
+    .await?;
+    let analyze_runs = rows(
+        &first,
+        "SELECT run_id, details FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC, run_id DESC LIMIT 2",
+    )
+    .await?;
+    drop(first);
+    let analyze_run = analyze_runs.first().map(|r| {
+        let details = r["details"]
+            .as_str()
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or(Value::Null);
+        json!({"run_id": r["run_id"], "details": details})
+    });
+    let previous_run = analyze_runs
+        .get(1)
+        .and_then(|r| r["run_id"].as_str().map(str::to_string));
+    let mut params = Params::default();
+    if let Some(run) = &analyze_run {
+        if let Some(given) = run["details"]["params"].as_object() {
+            for (k, v) in given {
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                // A parameter this version no longer knows is not the report's concern.
+                let _ = params.set(k, &v);
+            }
+        }
+        if let Some(t) = run["details"]["as_of"].as_str() {
+            let _ = params.set("as_of", t);
+        }
+    }
+    let s = Session::open(lake, &params).await?;
     let findings = rows(
         &s,
         &format!(
@@ -99,20 +157,6 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
     } else {
         Vec::new()
     };
-    let analyze_run = rows(
-        &s,
-        "SELECT run_id, details FROM runs WHERE kind = 'analyze' ORDER BY run_id DESC LIMIT 1",
-    )
-    .await?
-    .into_iter()
-    .next()
-    .map(|r| {
-        let details = r["details"]
-            .as_str()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or(Value::Null);
-        json!({"run_id": r["run_id"], "details": details})
-    });
     let as_of = findings
         .first()
         .and_then(|f| f["as_of"].as_str().map(str::to_string))
@@ -130,13 +174,13 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
     let daily = rows(
         &s,
         "SELECT provider, tenant, to_char(date_trunc('day', time), '%Y-%m-%d') AS day, count(*) AS events \
-         FROM events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+         FROM events WHERE time <= (SELECT as_of FROM params) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     .await?;
     let categories = rows(
         &s,
         "SELECT provider, tenant, category, count(*) AS events, count(DISTINCT event_type) AS event_types \
-         FROM events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+         FROM events WHERE time <= (SELECT as_of FROM params) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     .await?;
     let reviews = rows(
@@ -146,10 +190,39 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
     .await?;
     let changes = rows(
         &s,
-        "SELECT change, rule_id, severity, verdict, provider, tenant, subject_name, summary, from_run, to_run \
-         FROM findings_diff WHERE from_run IS NOT NULL ORDER BY change, rule_id, provider, tenant, subject_uid",
+        "SELECT d.change, d.rule_id, d.severity, d.verdict, d.provider, d.tenant, d.subject_uid, d.subject_name, \
+         t.subject_type, d.summary, d.changed, d.previous_severity, d.previous_verdict, d.from_run, d.to_run \
+         FROM findings_diff d \
+         LEFT JOIN (SELECT finding_uid, max(subject_type) AS subject_type FROM findings GROUP BY finding_uid) t \
+           ON d.finding_uid = t.finding_uid \
+         WHERE d.from_run IS NOT NULL ORDER BY d.change, d.rule_id, d.provider, d.tenant, d.subject_uid",
     )
     .await?;
+    let machines = rows(
+        &s,
+        "SELECT i.provider, i.tenant, i.identity_uid, i.identity_name, i.last_activity, i.created_at, \
+         i.activity_events, c.first_event AS window_start, \
+         (CAST(p.as_of AS BIGINT) - CAST(coalesce(i.last_activity, i.created_at, c.first_event) AS BIGINT)) \
+           / 86400000000 AS days_silent, \
+         CASE WHEN i.last_activity IS NOT NULL THEN 'last used' \
+              WHEN i.created_at IS NOT NULL THEN 'created, never used' \
+              ELSE 'not seen in the logs' END AS basis \
+         FROM identities i \
+         JOIN coverage c ON i.provider = c.provider AND i.tenant = c.tenant \
+         CROSS JOIN params p \
+         WHERE i.kind = 'machine' AND i.status = 'active' \
+         ORDER BY days_silent DESC, i.provider, i.tenant, i.identity_uid",
+    )
+    .await?;
+    let admin_roles = rows(
+        &s,
+        "SELECT provider, tenant, holder_is_machine AS machine, privileged, count(*) AS roles, \
+         count(DISTINCT holder_uid) AS holders \
+         FROM role_assignments WHERE active AND admin GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    .await?;
+    let names = subject_names(&s, &findings).await?;
+    let events = proving_events(&s, &findings).await?;
     let mut inputs = Vec::new();
     for r in rows(
         &s,
@@ -167,6 +240,8 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
             }
         }
     }
+    let mut shown_params = params_json(&s.params);
+    shown_params["as_of"] = json!(crate::time::format_micros(s.as_of));
     Ok(ReportData {
         as_of,
         analyze_run,
@@ -178,7 +253,109 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
         inputs,
         reviews,
         changes,
+        previous_run,
+        params: shown_params,
+        machines,
+        admin_roles,
+        names,
+        events,
     })
+}
+
+fn params_json(p: &Params) -> Value {
+    json!({
+        "dormant_days": p.dormant_days,
+        "max_super_admins": p.max_super_admins,
+        "gap_days": p.gap_days,
+        "rotation_days": p.rotation_days,
+        "max_credential_age_days": p.max_credential_age_days,
+        "review_grace_days": p.review_grace_days,
+    })
+}
+
+/// The lake's names for identities that findings name only by their id (or not at all),
+/// role holders included. Looked up with a filter on values, never SQL text built from
+/// log content.
+async fn subject_names(s: &Session, findings: &[Value]) -> Result<summary::Names> {
+    let mut wanted: HashSet<String> = HashSet::new();
+    for f in findings {
+        let uid = f["subject_uid"].as_str().unwrap_or("");
+        let name = f["subject_name"].as_str().unwrap_or("");
+        if name.trim().is_empty() || name == uid {
+            wanted.insert(uid.to_string());
+        }
+        if let Some((holder, _)) = uid.split_once(" / ") {
+            wanted.insert(holder.to_string());
+        }
+    }
+    let mut names = summary::Names::new();
+    if wanted.is_empty() {
+        return Ok(names);
+    }
+    let list = wanted.into_iter().map(lit).collect();
+    let batches = s
+        .ctx
+        .table("identities")
+        .await?
+        .filter(col("identity_uid").in_list(list, false))?
+        .select_columns(&["provider", "tenant", "identity_uid", "identity_name"])?
+        .collect()
+        .await?;
+    for r in rows_json(&batches) {
+        if let Some(n) = r["identity_name"].as_str().filter(|n| !n.trim().is_empty()) {
+            names.insert(
+                (
+                    r["provider"].as_str().unwrap_or("").to_string(),
+                    r["tenant"].as_str().unwrap_or("").to_string(),
+                    r["identity_uid"].as_str().unwrap_or("").to_string(),
+                ),
+                n.to_string(),
+            );
+        }
+    }
+    Ok(names)
+}
+
+/// The events that findings' evidence names (`grant_event`, `last_activity_event`, ...):
+/// when, what, who, and where in which input file, so a reader can find the record.
+async fn proving_events(s: &Session, findings: &[Value]) -> Result<HashMap<String, Value>> {
+    let wanted: HashSet<String> = findings
+        .iter()
+        .flat_map(summary::evidence_events)
+        .map(|(_, uid)| uid)
+        .collect();
+    let mut out = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let list = wanted.into_iter().map(lit).collect();
+    let batches = s
+        .ctx
+        .table("events")
+        .await?
+        .filter(col("event_uid").in_list(list, false))?
+        .select_columns(&[
+            "event_uid",
+            "time",
+            "provider",
+            "tenant",
+            "event_type",
+            "outcome",
+            "actor_uid",
+            "actor_name",
+            "target_uid",
+            "target_name",
+            "source_file",
+            "source_offset",
+        ])?
+        .collect()
+        .await?;
+    for r in rows_json(&batches) {
+        if let Some(uid) = r["event_uid"].as_str() {
+            out.insert(uid.to_string(), r);
+        }
+    }
+    Ok(out)
 }
 
 fn sha256_hex(b: &[u8]) -> String {
@@ -227,7 +404,7 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportSummary> {
     )?;
     write(
         &out.join("report.md"),
-        markdown(&data).as_bytes(),
+        markdown::markdown(&data).as_bytes(),
         &mut files,
     )?;
     write(
@@ -338,131 +515,6 @@ pub fn unknown_tenant_notices(d: &ReportData) -> Vec<String> {
             )
         })
         .collect()
-}
-
-fn markdown(d: &ReportData) -> String {
-    let mut m = String::new();
-    m.push_str("# trailcheck report\n\n");
-    m.push_str(&format!(
-        "Evidence up to {} (as_of). Tool version {}. See `manifest.json` to reproduce every number.\n\n",
-        md(&json!(d.as_of)),
-        crate::VERSION
-    ));
-    for n in unknown_tenant_notices(d) {
-        m.push_str(&format!("> **Tenant unknown:** {}\n\n", md(&json!(n))));
-    }
-    let scores = score_rows(d);
-    if !scores.is_empty() {
-        m.push_str("## Scores\n\n| provider | tenant | score |\n|---|---|---|\n");
-        for (p, t, s) in &scores {
-            m.push_str(&format!(
-                "| {} | {} | {} |\n",
-                md(&json!(p)),
-                md(&json!(t)),
-                s.map_or("-".into(), |s| format!("{s:.0}"))
-            ));
-        }
-        m.push('\n');
-        m.push_str("## Claims\n\n| provider | tenant | claim | status | statement |\n|---|---|---|---|---|\n");
-        for c in &d.scorecard {
-            m.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                md(&c["provider"]),
-                md(&c["tenant"]),
-                md(&c["claim_id"]),
-                md(&c["status"]),
-                md(&c["statement"])
-            ));
-        }
-        m.push('\n');
-    }
-    m.push_str(&format!("## Findings ({})\n\n", d.findings.len()));
-    m.push_str("| severity | verdict | rule | provider / tenant | subject | summary |\n|---|---|---|---|---|---|\n");
-    for f in &d.findings {
-        m.push_str(&format!(
-            "| {} | {} | {} | {} / {} | {} | {} |\n",
-            md(&f["severity"]),
-            md(&f["verdict"]),
-            md(&f["rule_id"]),
-            md(&f["provider"]),
-            md(&f["tenant"]),
-            md(&f["subject_name"]),
-            md(&f["summary"])
-        ));
-    }
-    m.push_str(&review_markdown(d));
-    m.push_str("\n## Coverage\n\n| provider | tenant | first event | last event | days covered | days with events | events |\n|---|---|---|---|---|---|---|\n");
-    for c in &d.coverage {
-        m.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
-            md(&c["provider"]),
-            md(&c["tenant"]),
-            md(&c["first_event"]),
-            md(&c["last_event"]),
-            md(&c["days_covered"]),
-            md(&c["days_with_events"]),
-            md(&c["events"])
-        ));
-    }
-    m
-}
-
-/// Access-review coverage and the changes since the previous analyze run.
-fn review_markdown(d: &ReportData) -> String {
-    let mut m = String::new();
-    if !d.reviews.is_empty() {
-        m.push_str("\n## Access reviews\n\nThe latest review per provider and tenant: identities in scope and how many it named.\n\n");
-        m.push_str("| provider | tenant | review | period | privileged people | privileged machines | active machines |\n|---|---|---|---|---|---|---|\n");
-        let of = |r: &Value, k: &str| format!("{} of {}", r[format!("{k}_reviewed")], r[k]);
-        for r in &d.reviews {
-            m.push_str(&format!(
-                "| {} | {} | {} | {} to {} | {} | {} | {} |\n",
-                md(&r["provider"]),
-                md(&r["tenant"]),
-                md(if r["review_name"].is_null() {
-                    &r["review_id"]
-                } else {
-                    &r["review_name"]
-                }),
-                md(&r["period_start"]),
-                md(&r["period_end"]),
-                of(r, "privileged_humans"),
-                of(r, "privileged_machines"),
-                format!("{} of {}", r["machines_reviewed"], r["machines_in_scope"]),
-            ));
-        }
-    }
-    if let Some(first) = d.changes.first() {
-        let count = |c: &str| d.changes.iter().filter(|r| r["change"] == c).count();
-        m.push_str(&format!(
-            "\n## Changes since run {}\n\n{} new, {} resolved, {} persisting.\n\n",
-            md(&first["from_run"]),
-            count("new"),
-            count("resolved"),
-            count("persisting")
-        ));
-        let moved: Vec<&Value> = d
-            .changes
-            .iter()
-            .filter(|r| r["change"] != "persisting")
-            .collect();
-        if !moved.is_empty() {
-            m.push_str("| change | severity | rule | provider / tenant | subject | summary |\n|---|---|---|---|---|---|\n");
-            for r in moved {
-                m.push_str(&format!(
-                    "| {} | {} | {} | {} / {} | {} | {} |\n",
-                    md(&r["change"]),
-                    md(&r["severity"]),
-                    md(&r["rule_id"]),
-                    md(&r["provider"]),
-                    md(&r["tenant"]),
-                    md(&r["subject_name"]),
-                    md(&r["summary"])
-                ));
-            }
-        }
-    }
-    m
 }
 
 fn manifest(lake: &Path, d: &ReportData, files: &[PathBuf]) -> Result<Value> {
