@@ -201,6 +201,27 @@ fn no_plan() -> LogicalPlan {
     })
 }
 
+/// What the gate answers before a statement runs: a refusal, `SET` for an acknowledged
+/// setting, or nothing (let it run) once its plan, or the queries of its cursors, pass.
+/// `planned`: the plan the extended protocol made at Parse time; the simple protocol has
+/// none, so the statement is planned here.
+async fn answer(
+    statement: &Statement,
+    ctx: &SessionContext,
+    planned: Option<&LogicalPlan>,
+) -> Option<PgWireResult<Response>> {
+    match judge(statement) {
+        Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
+        Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new("SET")))),
+        Verdict::Pass => match (statement, planned) {
+            (Statement::Declare { stmts }, _) => check_cursors(ctx, stmts).await.err().map(Err),
+            (_, Some(plan)) => verify(plan).err().map(Err),
+            (s, None) if plans_a_query(s) => plan_checked(ctx, s).await.err().map(Err),
+            _ => None,
+        },
+    }
+}
+
 /// The first query hook: applies [`judge`], and [`verify`] on every plan, before
 /// `datafusion-postgres` runs anything.
 pub struct Gate;
@@ -213,15 +234,7 @@ impl QueryHook for Gate {
         ctx: &SessionContext,
         _client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        match judge(statement) {
-            Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
-            Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new("SET")))),
-            Verdict::Pass => match statement {
-                Statement::Declare { stmts } => check_cursors(ctx, stmts).await.err().map(Err),
-                s if plans_a_query(s) => plan_checked(ctx, s).await.err().map(Err),
-                _ => None,
-            },
-        }
+        answer(statement, ctx, None).await
     }
 
     async fn handle_extended_parse_query(
@@ -249,14 +262,7 @@ impl QueryHook for Gate {
         ctx: &SessionContext,
         _client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        match judge(statement) {
-            Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
-            Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new("SET")))),
-            Verdict::Pass => match statement {
-                Statement::Declare { stmts } => check_cursors(ctx, stmts).await.err().map(Err),
-                _ => verify(plan).err().map(Err),
-            },
-        }
+        answer(statement, ctx, Some(plan)).await
     }
 }
 

@@ -116,11 +116,9 @@ impl Served {
         deadline: Option<Instant>,
         work: impl Future<Output = PgWireResult<T>>,
     ) -> PgWireResult<T> {
-        let mut gone = self.gone.clone();
         tokio::select! {
             r = work => r.map_err(out_of_memory),
-            _ = until(deadline) => Err(timeout_error()),
-            _ = gone.wait_for(|g| *g) => Err(gone_error()),
+            e = stopped(deadline, self.gone.clone()) => Err(e),
         }
     }
 
@@ -137,10 +135,17 @@ impl Served {
     }
 }
 
-async fn until(deadline: Option<Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
+/// Resolves, with the error to answer, when the deadline passes or the client goes.
+async fn stopped(deadline: Option<Instant>, mut gone: watch::Receiver<bool>) -> PgWireError {
+    let until = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = until => timeout_error(),
+        _ = gone.wait_for(|g| *g) => gone_error(),
     }
 }
 
@@ -150,13 +155,12 @@ fn bounded_rows(
     gone: watch::Receiver<bool>,
 ) -> impl Stream<Item = PgWireResult<DataRow>> + Send {
     futures::stream::unfold(Some((rows, gone)), move |state| async move {
-        let (mut rows, mut gone) = state?;
-        let stopped = tokio::select! {
+        let (mut rows, gone) = state?;
+        let next = tokio::select! {
             row = rows.next() => Ok(row),
-            _ = until(deadline) => Err(timeout_error()),
-            _ = gone.wait_for(|g| *g) => Err(gone_error()),
+            e = stopped(deadline, gone.clone()) => Err(e),
         };
-        match stopped {
+        match next {
             Ok(row) => row.map(|r| (r.map_err(out_of_memory), Some((rows, gone)))),
             // The error ends the stream; dropping `rows` stops the query.
             Err(e) => Some((Err(e), None)),
