@@ -125,12 +125,12 @@ fn bench_analyze(c: &mut Criterion) {
         group.throughput(Throughput::Elements(events));
         group.bench_function("open (every view computed once)", |b| {
             b.iter(|| {
-                rt.block_on(Session::open_materialized(&lake, &params))
+                rt.block_on(Session::open(&lake, &params))
                     .expect("open lake")
             })
         });
         let session = rt
-            .block_on(Session::open_materialized(&lake, &params))
+            .block_on(Session::open(&lake, &params))
             .expect("open lake");
         for rule in session::rules() {
             group.bench_function(rule.id, |b| {

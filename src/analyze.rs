@@ -7,21 +7,12 @@ use std::path::PathBuf;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 
+use crate::model::{Finding, Severity};
+
 use crate::error::Result;
 use crate::lake::Lake;
 use crate::lake::tables::RunRecord;
 use crate::session::{self, Params, Session};
-
-/// Severities, most severe first.
-pub const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
-
-/// Rank of a severity name (0 = critical); unknown names rank last.
-pub fn severity_rank(s: &str) -> usize {
-    SEVERITIES
-        .iter()
-        .position(|x| *x == s)
-        .unwrap_or(SEVERITIES.len())
-}
 
 #[derive(Debug, Clone)]
 pub struct AnalyzeOptions {
@@ -36,8 +27,8 @@ pub struct Analysis {
     pub run_id: String,
     pub as_of: i64,
     pub params: Params,
-    /// In the findings schema, most severe first.
-    pub findings: Vec<RecordBatch>,
+    /// Most severe first.
+    pub findings: Vec<Finding>,
     /// What changed since the previous analyze run (None for the first run).
     pub changes: Option<Changes>,
 }
@@ -53,31 +44,26 @@ pub struct Changes {
 
 impl Analysis {
     pub fn count(&self) -> usize {
-        self.findings.iter().map(|b| b.num_rows()).sum()
+        self.findings.len()
     }
 
-    /// Findings per severity.
-    pub fn by_severity(&self) -> BTreeMap<usize, (String, usize)> {
-        let mut out: BTreeMap<usize, (String, usize)> = BTreeMap::new();
-        for b in &self.findings {
-            let sev = b
-                .column_by_name("severity")
-                .expect("severity")
-                .as_string::<i32>();
-            for i in 0..sev.len() {
-                let e = out
-                    .entry(severity_rank(sev.value(i)))
-                    .or_insert_with(|| (sev.value(i).to_string(), 0));
-                e.1 += 1;
-            }
+    /// Findings per severity, most severe first.
+    pub fn by_severity(&self) -> BTreeMap<Severity, usize> {
+        let mut out = BTreeMap::new();
+        for f in &self.findings {
+            *out.entry(f.severity).or_insert(0) += 1;
         }
         out
     }
 
     /// Whether any finding is at or above `severity`.
-    pub fn any_at_or_above(&self, severity: &str) -> bool {
-        let limit = severity_rank(severity);
-        self.by_severity().keys().any(|r| *r <= limit)
+    pub fn any_at_or_above(&self, severity: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity <= severity)
+    }
+
+    /// The findings as one batch of the stored schema.
+    pub fn batch(&self) -> Result<RecordBatch> {
+        Finding::to_batch(&self.findings)
     }
 }
 
@@ -85,14 +71,11 @@ impl Analysis {
 pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
     let started_at = chrono::Utc::now().timestamp_micros();
     let lock = Lake::new(&opts.lake).open_existing_for_write()?;
-    let session = Session::open_materialized(&opts.lake, &opts.params).await?;
+    let session = Session::open(&opts.lake, &opts.params).await?;
     let run_id = crate::ingest::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
     let changes = changes_since_previous(&session, &findings).await?;
 
-    let all = (!findings.is_empty())
-        .then(|| arrow::compute::concat_batches(&session::findings_schema(), &findings))
-        .transpose()?;
     let analysis = Analysis {
         run_id: run_id.clone(),
         as_of: session.as_of,
@@ -100,8 +83,14 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
         findings,
         changes,
     };
-    let counts: BTreeMap<String, usize> = analysis.by_severity().into_values().collect();
-    let p = &session.params;
+    let counts: BTreeMap<&str, usize> = analysis
+        .by_severity()
+        .into_iter()
+        .map(|(s, n)| (s.as_str(), n))
+        .collect();
+    let all = (!analysis.findings.is_empty())
+        .then(|| analysis.batch())
+        .transpose()?;
     lock.commit_run_file(
         "findings",
         "findings.parquet",
@@ -113,15 +102,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
             &opts.args,
             serde_json::json!({
                 "as_of": crate::time::format_micros(session.as_of),
-                "params": {
-                    "dormant_days": p.dormant_days,
-                    "max_super_admins": p.max_super_admins,
-                    "gap_days": p.gap_days,
-                    "volume_drop_ratio": p.volume_drop_ratio,
-                    "min_weekly_events": p.min_weekly_events,
-                    "rotation_days": p.rotation_days,
-                    "max_credential_age_days": p.max_credential_age_days,
-                },
+                "params": session.params.recorded_json(),
                 "findings": analysis.count(),
                 "by_severity": counts,
                 "rules": session::rules().map(|q| q.id).collect::<Vec<_>>(),
@@ -134,24 +115,17 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
 /// Compare this run's findings with the stored findings of the latest analyze run.
 async fn changes_since_previous(
     session: &Session,
-    findings: &[RecordBatch],
+    findings: &[Finding],
 ) -> Result<Option<Changes>> {
-    // The latest analyze run, with its findings (one row with a NULL uid if it had none).
-    let previous = session
-        .query(
-            "SELECT r.run_id, f.finding_uid \
-             FROM (SELECT run_id FROM runs WHERE kind = 'analyze' \
-                   ORDER BY started_at DESC, run_id DESC LIMIT 1) r \
-             LEFT JOIN findings f ON f.run_id = r.run_id",
-        )
-        .await?;
-    let Some(since_run) = previous
-        .iter()
-        .find(|b| b.num_rows() > 0)
-        .map(|b| b.column(0).as_string::<i32>().value(0).to_string())
-    else {
+    let Some(since_run) = session.latest_runs("analyze").await?.into_iter().next() else {
         return Ok(None);
     };
+    let previous = session
+        .query_with(
+            "SELECT finding_uid FROM findings WHERE run_id = $1",
+            &[&since_run],
+        )
+        .await?;
     let uids = |batches: &[RecordBatch]| -> HashSet<String> {
         batches
             .iter()
@@ -165,7 +139,7 @@ async fn changes_since_previous(
             .collect()
     };
     let before = uids(&previous);
-    let now = uids(findings);
+    let now: HashSet<String> = findings.iter().map(|f| f.finding_uid.clone()).collect();
     Ok(Some(Changes {
         since_run,
         new: now.difference(&before).count(),
@@ -174,16 +148,18 @@ async fn changes_since_previous(
     }))
 }
 
-/// `findings_current` of a session, sorted, cast to the stored findings schema.
-pub async fn current_findings(session: &Session, run_id: &str) -> Result<Vec<RecordBatch>> {
+/// `findings_current` of a session, most severe first. A rule whose severity or verdict
+/// is not one of the contract's labels is an error naming the label.
+pub async fn current_findings(session: &Session, run_id: &str) -> Result<Vec<Finding>> {
     let sql = format!(
         "SELECT *, '{run_id}' AS run_id FROM findings_current \
          ORDER BY {}, rule_id, provider, tenant, subject_uid",
-        session::SEVERITY_ORDER
+        Severity::sql_order("severity")
     );
-    let schema = session::findings_schema();
-    let batches = session.query(&sql).await?;
-    batches
+    let schema = Finding::schema();
+    let batches = session
+        .query(&sql)
+        .await?
         .into_iter()
         .filter(|b| b.num_rows() > 0)
         .map(|b| {
@@ -195,36 +171,13 @@ pub async fn current_findings(session: &Session, run_id: &str) -> Result<Vec<Rec
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             Ok(RecordBatch::try_new(schema.clone(), cols)?)
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Finding::from_batches(&batches)
 }
 
 /// The findings as JSON objects with the contract's columns (evidence parsed).
-pub fn findings_json(batches: &[RecordBatch]) -> Vec<serde_json::Value> {
-    let mut out = Vec::new();
-    for b in batches {
-        let cols: Vec<(String, &std::sync::Arc<dyn Array>)> = b
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .zip(b.columns())
-            .filter(|(n, _)| n != "run_id")
-            .collect();
-        for row in 0..b.num_rows() {
-            let mut obj = serde_json::Map::new();
-            for (name, col) in &cols {
-                let mut v = session::udf::value_at(col, row);
-                if name == "evidence" {
-                    if let serde_json::Value::String(s) = &v {
-                        v = serde_json::from_str(s).unwrap_or(v);
-                    }
-                }
-                obj.insert(name.clone(), v);
-            }
-            out.push(serde_json::Value::Object(obj));
-        }
-    }
-    out
+pub fn findings_json(findings: &[Finding]) -> Vec<serde_json::Value> {
+    findings.iter().map(Finding::to_json).collect()
 }
 
 /// `trailcheck diff`: the `findings_diff` view between two analyze runs.
@@ -246,19 +199,7 @@ pub async fn diff(
 ) -> Result<Diff> {
     // The run ids are checked against the lake, then handed to SQL as data (params).
     let session = Session::open(lake, &Params::default()).await?;
-    let listed = crate::sql::execute(
-        &session,
-        "SELECT run_id FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC, run_id DESC",
-    )
-    .await?;
-    let runs: Vec<String> = listed
-        .batches
-        .iter()
-        .flat_map(|b| {
-            let c = b.column(0).as_string::<i32>();
-            (0..c.len()).map(move |i| c.value(i).to_string())
-        })
-        .collect();
+    let runs = session.latest_runs("analyze").await?;
     let recent = runs.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
     for run in [&from, &to].into_iter().flatten() {
         if !runs.contains(run) {
@@ -294,7 +235,7 @@ pub async fn diff(
              previous_severity, previous_verdict, changed, finding_uid FROM findings_diff \
              ORDER BY CASE change WHEN 'new' THEN 0 WHEN 'resolved' THEN 1 ELSE 2 END, {}, \
              rule_id, provider, tenant, subject_uid",
-            session::SEVERITY_ORDER
+            Severity::sql_order("severity")
         ),
     )
     .await?;

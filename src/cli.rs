@@ -82,26 +82,7 @@ pub enum Format {
     Csv,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Critical => "critical",
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
-}
+pub use crate::model::Severity;
 
 /// Analysis parameters shared by `analyze`, `sql`, `serve` and `run`.
 #[derive(Debug, Args, Clone)]
@@ -470,7 +451,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             }
             let counts: Vec<String> = analysis
                 .by_severity()
-                .into_values()
+                .into_iter()
                 .map(|(k, n)| format!("{n} {k}"))
                 .collect();
             writeln!(
@@ -520,10 +501,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             )?;
             Ok(if summary.has_errors() {
                 ExitStatus::Error
-            } else if below
-                || a.fail_on
-                    .is_some_and(|sev| analysis.any_at_or_above(sev.as_str()))
-            {
+            } else if below || a.fail_on.is_some_and(|sev| analysis.any_at_or_above(sev)) {
                 ExitStatus::Findings
             } else {
                 ExitStatus::Ok
@@ -560,7 +538,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let mut out = std::io::stdout().lock();
             print_findings(&mut out, &analysis, a.format)?;
             Ok(match a.fail_on {
-                Some(sev) if analysis.any_at_or_above(sev.as_str()) => ExitStatus::Findings,
+                Some(sev) if analysis.any_at_or_above(sev) => ExitStatus::Findings,
                 _ => ExitStatus::Ok,
             })
         }
@@ -910,7 +888,7 @@ pub fn print_findings(
             }
             let counts: Vec<String> = a
                 .by_severity()
-                .into_values()
+                .into_iter()
                 .map(|(k, n)| format!("{n} {k}"))
                 .collect();
             if !counts.is_empty() {

@@ -14,33 +14,7 @@ use arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
-/// Event category (docs/design.md section 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Category {
-    Admin,
-    Token,
-    Policy,
-    Authentication,
-    Lifecycle,
-    /// Access reviews and certifications (Entra "Access Reviews", Okta `certification.*`).
-    Governance,
-    Other,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Admin => "admin",
-            Category::Token => "token",
-            Category::Policy => "policy",
-            Category::Authentication => "authentication",
-            Category::Lifecycle => "lifecycle",
-            Category::Governance => "governance",
-            Category::Other => "other",
-        }
-    }
-}
+pub use crate::model::Category;
 
 /// Normalized verb of an event (docs/design.md section 3, `action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -141,21 +141,34 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
         }
     }
     let s = Session::open(lake, &params).await?;
-    let findings = rows(
-        &s,
-        &format!(
-            "SELECT finding_uid, rule_id, severity, verdict, provider, tenant, subject_uid, subject_name, \
-             subject_type, summary, evidence, first_seen, last_seen, as_of, frameworks \
-             FROM findings WHERE run_id = (SELECT max(run_id) FROM findings) \
-             ORDER BY {}, rule_id, provider, tenant, subject_uid",
-            session::SEVERITY_ORDER
+    // The latest analyze run's findings: none when that run found none, even if an
+    // earlier run stored some.
+    let analyze_id = analyze_run
+        .as_ref()
+        .and_then(|r| r["run_id"].as_str())
+        .unwrap_or_default();
+    let findings = rows_json(
+        &s.query_with(
+            &format!(
+                "SELECT {} FROM findings WHERE run_id = $1 \
+                 ORDER BY {}, rule_id, provider, tenant, subject_uid",
+                crate::model::Finding::shown_columns_sql(),
+                crate::model::Severity::sql_order("severity")
+            ),
+            &[analyze_id],
+        )
+        .await?,
+    );
+    let score_id = s.latest_runs("score").await?.into_iter().next();
+    let scorecard = match score_id {
+        Some(id) => rows_json(
+            &s.query_with(
+                "SELECT * FROM scorecards WHERE run_id = $1 ORDER BY provider, tenant",
+                &[&id],
+            )
+            .await?,
         ),
-    )
-    .await?;
-    let scorecard = if s.ctx.table_exist("scorecards")? {
-        rows(&s, "SELECT * FROM scorecards WHERE run_id = (SELECT max(run_id) FROM scorecards) ORDER BY provider, tenant").await?
-    } else {
-        Vec::new()
+        None => Vec::new(),
     };
     let as_of = findings
         .first()
@@ -240,8 +253,8 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
             }
         }
     }
-    let mut shown_params = params_json(&s.params);
-    shown_params["as_of"] = json!(crate::time::format_micros(s.as_of));
+    // Every parameter the findings depend on (what reproduces them), `as_of` resolved.
+    let shown_params = s.params.recorded_json();
     Ok(ReportData {
         as_of,
         analyze_run,
@@ -259,17 +272,6 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
         admin_roles,
         names,
         events,
-    })
-}
-
-fn params_json(p: &Params) -> Value {
-    json!({
-        "dormant_days": p.dormant_days,
-        "max_super_admins": p.max_super_admins,
-        "gap_days": p.gap_days,
-        "rotation_days": p.rotation_days,
-        "max_credential_age_days": p.max_credential_age_days,
-        "review_grace_days": p.review_grace_days,
     })
 }
 
@@ -440,13 +442,9 @@ fn score_rows(d: &ReportData) -> Vec<(String, String, Option<f64>)> {
 fn ocsf(d: &ReportData) -> Vec<Value> {
     let product =
         json!({"name": "trailcheck", "vendor_name": "trailcheck", "version": crate::VERSION});
-    let severity_id = |s: &str| match s {
-        "info" => 1,
-        "low" => 2,
-        "medium" => 3,
-        "high" => 4,
-        "critical" => 5,
-        _ => 0,
+    let severity_id = |s: &str| {
+        s.parse::<crate::model::Severity>()
+            .map_or(0, |s| s.ocsf_id())
     };
     let ms = |v: &Value| {
         v.as_str()

@@ -13,11 +13,25 @@ use super::ReportData;
 /// How many findings the summary names to act on first.
 pub const ACT_FIRST: usize = 5;
 
-/// Severities, most severe first.
-pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+use crate::model::Severity;
+use strum::VariantArray;
 
-pub fn severity_rank(s: &str) -> usize {
-    SEVERITIES.iter().position(|x| *x == s).unwrap_or(5)
+/// Findings per severity label, most severe first, leaving out severities with none.
+pub fn count_by_severity<'a>(
+    findings: impl IntoIterator<Item = &'a Value> + Clone,
+) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for sev in Severity::VARIANTS {
+        let n = findings
+            .clone()
+            .into_iter()
+            .filter(|f| f["severity"] == sev.as_str())
+            .count();
+        if n > 0 {
+            out.insert(sev.to_string(), n.into());
+        }
+    }
+    out
 }
 
 /// A rule's documentation, from the header of its SQL file.
@@ -256,13 +270,7 @@ pub fn streams(d: &ReportData) -> Vec<Value> {
                 .count()
         };
         let rule = |r: &'static str| findings.iter().filter(move |f| f["rule_id"] == r);
-        let mut by_severity = serde_json::Map::new();
-        for sev in SEVERITIES {
-            let n = findings.iter().filter(|f| f["severity"] == sev).count();
-            if n > 0 {
-                by_severity.insert(sev.into(), n.into());
-            }
-        }
+        let by_severity = count_by_severity(findings.iter().copied());
         let mut by_rule = serde_json::Map::new();
         for f in &findings {
             let e = by_rule.entry(s(&f["rule_id"])).or_insert(json!(0));
@@ -433,13 +441,7 @@ pub fn streams(d: &ReportData) -> Vec<Value> {
 /// The numbers a reader wants first, over all providers and tenants.
 pub fn headline(d: &ReportData, streams: &[Value]) -> Value {
     let rule = |r: &'static str| d.findings.iter().filter(move |f| f["rule_id"] == r);
-    let mut by_severity = serde_json::Map::new();
-    for sev in SEVERITIES {
-        let n = d.findings.iter().filter(|f| f["severity"] == sev).count();
-        if n > 0 {
-            by_severity.insert(sev.into(), n.into());
-        }
-    }
+    let by_severity = count_by_severity(&d.findings);
     let label = |v: &Value| stream_label(s(&v["provider"]), s(&v["tenant"]));
     let trust = |t: &str| -> Vec<Value> {
         streams
@@ -492,7 +494,7 @@ pub fn act_first(d: &ReportData, n: usize) -> Vec<usize> {
     let reasons = |f: &Value| f["evidence"]["reasons"].as_array().map_or(0, Vec::len);
     let tier = |f: &Value| {
         (
-            severity_rank(s(&f["severity"])),
+            Severity::rank_of(s(&f["severity"])),
             usize::from(f["verdict"] != "confirmed"),
         )
     };
@@ -530,7 +532,7 @@ pub fn groups(d: &ReportData, docs: &[RuleDoc]) -> Vec<Value> {
     groups.sort_by_key(|(r, list)| {
         let worst = list
             .iter()
-            .map(|&i| severity_rank(s(&d.findings[i]["severity"])))
+            .map(|&i| Severity::rank_of(s(&d.findings[i]["severity"])))
             .min()
             .unwrap_or(5);
         (worst, usize::MAX - list.len(), catalogue(r))
@@ -539,16 +541,7 @@ pub fn groups(d: &ReportData, docs: &[RuleDoc]) -> Vec<Value> {
         .into_iter()
         .map(|(r, list)| {
             let doc = doc_of(docs, r);
-            let mut by_severity = serde_json::Map::new();
-            for sev in SEVERITIES {
-                let n = list
-                    .iter()
-                    .filter(|&&i| d.findings[i]["severity"] == sev)
-                    .count();
-                if n > 0 {
-                    by_severity.insert(sev.into(), n.into());
-                }
-            }
+            let by_severity = count_by_severity(list.iter().map(|&i| &d.findings[i]));
             json!({
                 "rule_id": r,
                 "title": doc.map_or(r.to_string(), |x| x.title.clone()),
@@ -581,10 +574,10 @@ pub fn evidence_events(f: &Value) -> Vec<(String, String)> {
 
 /// Severity counts as `11 critical, 21 high`.
 pub fn severity_text(by_severity: &Value) -> String {
-    SEVERITIES
+    Severity::VARIANTS
         .iter()
         .filter_map(|sev| {
-            by_severity[*sev]
+            by_severity[sev.as_str()]
                 .as_u64()
                 .filter(|n| *n > 0)
                 .map(|n| format!("{n} {sev}"))

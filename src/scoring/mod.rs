@@ -159,7 +159,7 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
     let started_at = chrono::Utc::now().timestamp_micros();
     let profiles = claims::load(opts.claims.as_deref())?;
     let lock = Lake::new(&opts.lake).open_existing_for_write()?;
-    let session = Session::open_materialized(&opts.lake, &opts.params).await?;
+    let session = Session::open(&opts.lake, &opts.params).await?;
     let run_id = crate::ingest::new_run_id();
     let card = scorecard(&session, &profiles, &run_id).await?;
     let batch = card.batch()?;

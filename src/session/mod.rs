@@ -15,8 +15,8 @@ mod views;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::array::{Int64Array, RecordBatch};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
 use datafusion::datasource::MemTable;
 use datafusion::execution::object_store::ObjectStoreUrl;
@@ -115,100 +115,7 @@ pub fn rules() -> impl Iterator<Item = &'static Query> {
     QUERIES.iter().filter(|q| q.kind == Kind::Rule)
 }
 
-/// Analysis parameters; all visible to SQL as the one-row `params` table.
-#[derive(Debug, Clone)]
-pub struct Params {
-    /// End of the evidence; defaults to the latest event time in the lake.
-    pub as_of: Option<i64>,
-    pub dormant_days: i64,
-    pub max_super_admins: i64,
-    pub gap_days: i64,
-    pub volume_drop_ratio: f64,
-    pub min_weekly_events: i64,
-    pub rotation_days: i64,
-    pub max_credential_age_days: i64,
-    /// Days allowed to carry out a revoke decision of an access review.
-    pub review_grace_days: i64,
-    /// The two analyze runs `findings_diff` compares (default: the last two).
-    pub diff_from: Option<String>,
-    pub diff_to: Option<String>,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            as_of: None,
-            dormant_days: 90,
-            max_super_admins: 4,
-            gap_days: 3,
-            volume_drop_ratio: 0.25,
-            min_weekly_events: 20,
-            rotation_days: 365,
-            max_credential_age_days: 365,
-            review_grace_days: 14,
-            diff_from: None,
-            diff_to: None,
-        }
-    }
-}
-
-impl Params {
-    /// Set one parameter by name (`--param name=value`).
-    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
-        let int = |v: &str| {
-            v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                Error::Usage(format!("parameter {name} takes a whole number, not {v:?}"))
-            })
-        };
-        // A window of days reaches back from `as_of`: at most a century, so no cutoff
-        // leaves the range timestamps have.
-        let days = |v: &str| {
-            int(v).ok().filter(|n| *n <= MAX_DAYS).ok_or_else(|| {
-                Error::Usage(format!(
-                    "parameter {name} takes a number of days from 0 to {MAX_DAYS}, not {v:?}"
-                ))
-            })
-        };
-        match name {
-            "as_of" => {
-                let p = crate::time::parse_str(value)
-                    .map_err(|e| Error::Usage(format!("as_of: {e}")))?;
-                self.as_of = Some(p.micros);
-            }
-            "dormant_days" => self.dormant_days = days(value)?,
-            "max_super_admins" => self.max_super_admins = int(value)?,
-            "gap_days" => self.gap_days = days(value)?.max(1),
-            "min_weekly_events" => self.min_weekly_events = int(value)?,
-            "rotation_days" => self.rotation_days = days(value)?,
-            "max_credential_age_days" => self.max_credential_age_days = days(value)?,
-            "review_grace_days" => self.review_grace_days = days(value)?,
-            "diff_from" => self.diff_from = Some(value.to_string()),
-            "diff_to" => self.diff_to = Some(value.to_string()),
-            "volume_drop_ratio" => {
-                self.volume_drop_ratio = value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|r| (0.0..=1.0).contains(r))
-                    .ok_or_else(|| {
-                        Error::Usage(format!(
-                            "volume_drop_ratio takes a number from 0 to 1, not {value:?}"
-                        ))
-                    })?
-            }
-            other => {
-                return Err(Error::Usage(format!(
-                    "unknown parameter {other:?}; known: as_of, dormant_days, max_super_admins, gap_days, volume_drop_ratio, min_weekly_events, rotation_days, max_credential_age_days, review_grace_days, diff_from, diff_to"
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
-const DAY_US: i64 = 86_400_000_000;
-
-/// The longest window of days a parameter may give (a century).
-pub const MAX_DAYS: i64 = 36_525;
+pub use crate::model::{MAX_DAYS, Params};
 
 /// An open session over one lake.
 pub struct Session {
@@ -224,9 +131,6 @@ pub struct Session {
 /// How a session is opened.
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
-    /// Compute the views of `queries/views/` once, before the rules are defined on them
-    /// (what `analyze` wants).
-    pub materialize: bool,
     /// List the lake's folders again for every statement (`serve`, the REPL), so what
     /// ingest and analyze commit meanwhile is read.
     pub live: bool,
@@ -234,65 +138,25 @@ pub struct OpenOptions {
     pub memory_limit: Option<usize>,
 }
 
-fn ts_type() -> DataType {
-    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
-}
-
-/// The stored findings' schema (docs/design.md section 5, plus the run that wrote them).
-pub fn findings_schema() -> SchemaRef {
-    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
-    Arc::new(Schema::new(vec![
-        s("finding_uid", false),
-        s("rule_id", false),
-        s("severity", false),
-        s("verdict", false),
-        s("provider", false),
-        s("tenant", false),
-        s("subject_uid", true),
-        s("subject_name", true),
-        s("subject_type", true),
-        s("summary", true),
-        s("evidence", true),
-        Field::new("first_seen", ts_type(), true),
-        Field::new("last_seen", ts_type(), true),
-        Field::new("as_of", ts_type(), true),
-        Field::new(
-            "frameworks",
-            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
-            true,
-        ),
-        s("run_id", true),
-    ]))
-}
-
 impl Session {
-    /// Open a lake for querying with these parameters, for one command. Views are
-    /// planned when first named; those of `queries/views/` are computed on their first
-    /// scan and kept while the lake's files stay the same ([`views::CachedView`]).
+    /// Open a lake for querying with these parameters, for one command: one state of the
+    /// lake. Views are planned when first named; those of `queries/views/` are computed
+    /// on their first scan and kept for the session ([`views::CachedView`]), so every
+    /// rule of an analysis reads the same `identities`, `credentials`, ...
     pub async fn open(lake_dir: &Path, params: &Params) -> Result<Session> {
         Self::open_with(lake_dir, params, &OpenOptions::default()).await
     }
 
     /// Open a lake for a session that stays open (`serve`, the REPL): every statement
     /// lists the lake's folders again, so what ingest and analyze commit meanwhile is
-    /// read. (Other sessions keep DataFusion's listing cache: one command, one listing.)
+    /// read, and a kept view is computed again when the lake's files have changed.
+    /// (Other sessions keep DataFusion's listing cache: one command, one listing.)
     pub async fn open_live(lake_dir: &Path, params: &Params) -> Result<Session> {
         let live = OpenOptions {
             live: true,
             ..OpenOptions::default()
         };
         Self::open_with(lake_dir, params, &live).await
-    }
-
-    /// Open a lake and compute each view of `queries/views/` once, as an in-memory
-    /// table, before the rules are defined on it: every rule reads the same
-    /// `identities`, `credentials`, ... without recomputing them (what `analyze` wants).
-    pub async fn open_materialized(lake_dir: &Path, params: &Params) -> Result<Session> {
-        let materialize = OpenOptions {
-            materialize: true,
-            ..OpenOptions::default()
-        };
-        Self::open_with(lake_dir, params, &materialize).await
     }
 
     /// Open a lake as `options` say.
@@ -330,7 +194,7 @@ impl Session {
         let mut ctx = SessionContext::new_with_config_rt(config, runtime);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
-        let views = register_views(&ctx, lake_dir)?;
+        let views = register_views(&ctx, lake_dir, options.live)?;
 
         let lake = Lake::new(lake_dir);
         register_parquet_dir(
@@ -359,7 +223,7 @@ impl Session {
             &ctx,
             "findings",
             &lake_dir.join("findings"),
-            findings_schema(),
+            crate::model::Finding::schema(),
         )
         .await?;
         register_parquet_dir(
@@ -381,17 +245,6 @@ impl Session {
         resolved.as_of = Some(as_of);
         ctx.register_batch("params", params_batch(&resolved, as_of))?;
 
-        if options.materialize {
-            for q in QUERIES.iter().filter(|q| q.kind == Kind::View) {
-                let df = ctx.table(q.name).await?;
-                let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-                let batches = df.collect().await?;
-                // The executed batches' schema (nullability can be narrower than planned).
-                let schema = batches.first().map_or(planned, |b| b.schema());
-                ctx.deregister_table(q.name)?;
-                ctx.register_table(q.name, Arc::new(MemTable::try_new(schema, vec![batches])?))?;
-            }
-        }
         Ok(Session {
             ctx,
             lake,
@@ -412,12 +265,50 @@ impl Session {
     pub async fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
         Ok(self.ctx.sql(sql).await?.collect().await?)
     }
+
+    /// Run one SQL statement with `$1`, `$2`, ... bound to `values` (text): values read
+    /// from the lake or given by people never become SQL text.
+    pub async fn query_with(&self, sql: &str, values: &[&str]) -> Result<Vec<RecordBatch>> {
+        use datafusion::common::ScalarValue;
+        let values: Vec<ScalarValue> = values
+            .iter()
+            .map(|v| ScalarValue::Utf8(Some(v.to_string())))
+            .collect();
+        Ok(self
+            .ctx
+            .sql(sql)
+            .await?
+            .with_param_values(values)?
+            .collect()
+            .await?)
+    }
+
+    /// The ids of the committed runs of `kind` (`ingest`, `analyze`, `score`), latest
+    /// first. "The latest analysis" is the first of `latest_runs("analyze")`: a run
+    /// that found nothing is the latest all the same (it stores no findings file).
+    pub async fn latest_runs(&self, kind: &str) -> Result<Vec<String>> {
+        use arrow::array::AsArray;
+        let batches = self
+            .query_with(
+                "SELECT CAST(run_id AS VARCHAR) FROM runs WHERE kind = $1 \
+                 ORDER BY started_at DESC, run_id DESC",
+                &[kind],
+            )
+            .await?;
+        Ok(batches
+            .iter()
+            .flat_map(|b| {
+                let c = b.column(0).as_string::<i32>();
+                (0..c.len()).map(move |i| c.value(i).to_string())
+            })
+            .collect())
+    }
 }
 
 /// Make the default schema a [`views::LazyViews`] holding every query of `queries/` and
 /// `findings_current` (the current findings of all rules, from the lake as it is now).
-fn register_views(ctx: &SessionContext, lake: &Path) -> Result<Arc<views::LazyViews>> {
-    let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake);
+fn register_views(ctx: &SessionContext, lake: &Path, live: bool) -> Result<Arc<views::LazyViews>> {
+    let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake, live);
     for q in QUERIES {
         let dir = match q.kind {
             Kind::View => "views",
@@ -458,9 +349,6 @@ fn register_views(ctx: &SessionContext, lake: &Path) -> Result<Arc<views::LazyVi
     ctx.register_catalog("trailcheck", Arc::new(catalog));
     Ok(schema)
 }
-
-/// Severity order for sorting (most severe first).
-pub const SEVERITY_ORDER: &str = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END";
 
 /// Drop `--` comment lines (the rule documentation) before handing SQL to DataFusion.
 fn strip_comments(sql: &str) -> String {
@@ -548,39 +436,5 @@ async fn latest_event(ctx: &SessionContext) -> Result<Option<i64>> {
 use arrow::array::Array;
 
 fn params_batch(p: &Params, as_of: i64) -> RecordBatch {
-    let ts = |v: i64| -> Arc<dyn Array> {
-        Arc::new(TimestampMicrosecondArray::from(vec![v]).with_timezone("UTC"))
-    };
-    let int = |v: i64| -> Arc<dyn Array> { Arc::new(Int64Array::from(vec![v])) };
-    let fields = vec![
-        Field::new("as_of", ts_type(), false),
-        Field::new("dormant_days", DataType::Int64, false),
-        Field::new("dormant_cutoff", ts_type(), false),
-        Field::new("max_super_admins", DataType::Int64, false),
-        Field::new("gap_days", DataType::Int64, false),
-        Field::new("volume_drop_ratio", DataType::Float64, false),
-        Field::new("min_weekly_events", DataType::Int64, false),
-        Field::new("rotation_days", DataType::Int64, false),
-        Field::new("rotation_cutoff", ts_type(), false),
-        Field::new("max_credential_age_days", DataType::Int64, false),
-        Field::new("review_grace_days", DataType::Int64, false),
-        Field::new("diff_from", DataType::Utf8, true),
-        Field::new("diff_to", DataType::Utf8, true),
-    ];
-    let cols = vec![
-        ts(as_of),
-        int(p.dormant_days),
-        ts(as_of.saturating_sub(p.dormant_days.saturating_mul(DAY_US))),
-        int(p.max_super_admins),
-        int(p.gap_days),
-        Arc::new(Float64Array::from(vec![p.volume_drop_ratio])) as Arc<dyn Array>,
-        int(p.min_weekly_events),
-        int(p.rotation_days),
-        ts(as_of.saturating_sub(p.rotation_days.saturating_mul(DAY_US))),
-        int(p.max_credential_age_days),
-        int(p.review_grace_days),
-        Arc::new(StringArray::from(vec![p.diff_from.clone()])) as Arc<dyn Array>,
-        Arc::new(StringArray::from(vec![p.diff_to.clone()])) as Arc<dyn Array>,
-    ];
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).expect("params batch")
+    p.batch(as_of)
 }

@@ -5,7 +5,7 @@
 //! events, dev profile), for views the query never read. [`LazyViews`] holds each view's
 //! SQL and plans it into a DataFusion [`ViewTable`] the first time a statement names it;
 //! tables registered on the session (the lake's Parquet tables, reference tables,
-//! `params`, materialized views) live in the inner [`MemorySchemaProvider`] and take
+//! `params`) live in the inner [`MemorySchemaProvider`] and take
 //! precedence. A view that fails to plan reports the query file it came from.
 //!
 //! The views of `queries/views/` are read many times by one statement (`findings_current`
@@ -59,17 +59,21 @@ pub struct LazyViews {
     views: BTreeMap<String, Pending>,
     state: Weak<RwLock<SessionState>>,
     lake: PathBuf,
+    /// Whether the lake's files can change while the session is open ([`CachedView`]).
+    live: bool,
     frozen: AtomicBool,
 }
 
 impl LazyViews {
-    /// `lake`: the folder whose files decide when a cached view is stale.
-    pub fn new(state: Weak<RwLock<SessionState>>, lake: &Path) -> Self {
+    /// `lake`: the folder whose files decide when a cached view is stale, in a `live`
+    /// session; in another, a cached view is computed once and kept.
+    pub fn new(state: Weak<RwLock<SessionState>>, lake: &Path, live: bool) -> Self {
         LazyViews {
             inner: MemorySchemaProvider::new(),
             views: BTreeMap::new(),
             state,
             lake: lake.to_path_buf(),
+            live,
             frozen: AtomicBool::new(false),
         }
     }
@@ -114,7 +118,7 @@ impl LazyViews {
             .await
             .map_err(|e| DataFusionError::Plan(format!("{}: {e}", view.origin)))?;
         let table: Arc<dyn TableProvider> = if view.cached {
-            Arc::new(CachedView::new(plan, self.lake.clone()))
+            Arc::new(CachedView::new(plan, self.live.then(|| self.lake.clone())))
         } else {
             Arc::new(ViewTable::new(plan, Some(view.sql.clone())))
         };
@@ -200,18 +204,23 @@ fn stamp(lake: &Path) -> Stamp {
     st
 }
 
-/// A view whose result is computed on the first scan and kept, as an in-memory table,
+/// A view whose result is computed on the first scan and kept, as an in-memory table:
+/// for the life of the session (a snapshot: one command reads one state of the lake,
+/// as DataFusion's listing cache gives it), or, in a live session (`serve`, the REPL),
 /// until the lake's files change. Filters and projections apply to the kept result.
+/// The one way views are kept: `analyze`, `score`, `report`, `sql`, `serve` and the
+/// `.slt` tests read the same tables with the same (planned) schemas.
 #[derive(Debug)]
 pub struct CachedView {
     plan: LogicalPlan,
     schema: SchemaRef,
-    lake: PathBuf,
-    kept: tokio::sync::Mutex<Option<(Stamp, Arc<MemTable>)>>,
+    /// The lake whose files are stamped before each scan (live sessions only).
+    lake: Option<PathBuf>,
+    kept: tokio::sync::Mutex<Option<(Option<Stamp>, Arc<MemTable>)>>,
 }
 
 impl CachedView {
-    fn new(plan: LogicalPlan, lake: PathBuf) -> Self {
+    fn new(plan: LogicalPlan, lake: Option<PathBuf>) -> Self {
         let schema = Arc::new(plan.schema().as_arrow().clone());
         CachedView {
             plan,
@@ -223,7 +232,7 @@ impl CachedView {
 
     /// The computed view for the lake as it is now.
     async fn table(&self, state: &dyn Session) -> Result<Arc<MemTable>> {
-        let now = stamp(&self.lake);
+        let now = self.lake.as_deref().map(stamp);
         let mut kept = self.kept.lock().await;
         if let Some((at, table)) = kept.as_ref()
             && *at == now

@@ -445,3 +445,110 @@ fn chromium_renders_the_sample_report() {
     assert!(at("## Logging claims") < at("## Coverage"));
     assert!(md.contains("107788990011223344556 (no name in the logs)"));
 }
+
+/// The latest analysis is the latest analyze run in `runs`, also when it found nothing
+/// (such a run stores no findings file): the report then shows no findings, not the
+/// previous run's.
+#[test]
+fn the_report_shows_the_latest_analysis_even_when_it_found_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = hostile_lake(dir.path());
+    let findings = |out_dir: &Path| -> usize {
+        let text = std::fs::read_to_string(out_dir.join("findings.json")).unwrap();
+        serde_json::from_str::<Vec<serde_json::Value>>(&text)
+            .unwrap()
+            .len()
+    };
+    let report = |name: &str| {
+        let out_dir = dir.path().join(name);
+        let out = bin()
+            .args(["report", "--lake"])
+            .arg(&lake)
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        out_dir
+    };
+    assert!(findings(&report("before")) > 0);
+    // An analyze run that found nothing, committed as analyze commits one.
+    let lock = trailcheck::lake::Lake::new(&lake)
+        .open_existing_for_write()
+        .unwrap();
+    let run = trailcheck::lake::tables::RunRecord::derived(
+        trailcheck::ingest::new_run_id(),
+        "analyze",
+        chrono::Utc::now().timestamp_micros(),
+        &["trailcheck".to_string(), "analyze".to_string()],
+        serde_json::json!({"params": trailcheck::session::Params::default().recorded_json(), "findings": 0}),
+    );
+    lock.commit_run_file("findings", "findings.parquet", None, run)
+        .unwrap();
+    drop(lock);
+    assert_eq!(findings(&report("after")), 0);
+}
+
+/// Every parameter a finding depends on is recorded with the analyze run and shown in
+/// the report's manifest (review_grace_days was left out, so "reproduce with the
+/// parameters above" did not hold).
+#[test]
+fn every_parameter_is_recorded_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = hostile_lake(dir.path());
+    let out = bin()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--param",
+            "review_grace_days=7",
+            "--param",
+            "volume_drop_ratio=0.5",
+            "--lake",
+        ])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = bin()
+        .args([
+            "sql",
+            "--format",
+            "json",
+            "SELECT details FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC LIMIT 1",
+            "--lake",
+        ])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let details: serde_json::Value =
+        serde_json::from_str(rows[0]["details"].as_str().unwrap()).unwrap();
+    for spec in trailcheck::model::PARAMS.iter().filter(|p| p.recorded) {
+        assert!(
+            details["params"].get(spec.name).is_some(),
+            "{} missing from {details}",
+            spec.name
+        );
+    }
+    assert_eq!(details["params"]["review_grace_days"], 7);
+    assert_eq!(details["params"]["volume_drop_ratio"], 0.5);
+    let out_dir = dir.path().join("report");
+    let out = bin()
+        .args(["report", "--lake"])
+        .arg(&lake)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = std::fs::read_to_string(out_dir.join("manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let shown = manifest.to_string();
+    assert!(
+        shown.contains("\"review_grace_days\":7"),
+        "review_grace_days=7 not in the manifest: {shown}"
+    );
+}

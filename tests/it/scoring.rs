@@ -53,9 +53,7 @@ fn score(lake: &Path, profile: &str) -> Scorecard {
     std::fs::write(&path, profile).unwrap();
     let profiles = claims::load(Some(&path)).unwrap();
     rt().block_on(async {
-        let s = Session::open_materialized(lake, &Params::default())
-            .await
-            .unwrap();
+        let s = Session::open(lake, &Params::default()).await.unwrap();
         scoring::scorecard(&s, &profiles, "test-run").await.unwrap()
     })
 }
