@@ -290,18 +290,17 @@ impl Session {
         use arrow::array::AsArray;
         let batches = self
             .query_with(
-                "SELECT CAST(run_id AS VARCHAR) FROM runs WHERE kind = $1 \
-                 ORDER BY started_at DESC, run_id DESC",
+                "SELECT run_id FROM runs WHERE kind = $1 ORDER BY started_at DESC, run_id DESC",
                 &[kind],
             )
             .await?;
-        Ok(batches
-            .iter()
-            .flat_map(|b| {
-                let c = b.column(0).as_string::<i32>();
-                (0..c.len()).map(move |i| c.value(i).to_string())
-            })
-            .collect())
+        let mut out = Vec::new();
+        for b in &batches {
+            let c = arrow::compute::cast(b.column(0), &DataType::Utf8)?;
+            let c = c.as_string::<i32>();
+            out.extend((0..c.len()).map(|i| c.value(i).to_string()));
+        }
+        Ok(out)
     }
 }
 
