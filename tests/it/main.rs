@@ -5,7 +5,6 @@ mod bad_input;
 mod bad_input_google_github;
 mod common;
 mod conformance;
-mod conformance_google_github;
 mod generate;
 mod hostile;
 mod labelled;
