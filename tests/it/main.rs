@@ -10,7 +10,6 @@ mod hostile;
 mod labelled;
 mod lake;
 mod mapping;
-mod mapping_google_github;
 mod props;
 mod report;
 mod review;
