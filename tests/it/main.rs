@@ -2,7 +2,6 @@
 
 mod analyze;
 mod bad_input;
-mod bad_input_google_github;
 mod common;
 mod conformance;
 mod generate;
