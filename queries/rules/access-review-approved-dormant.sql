@@ -99,6 +99,5 @@ SELECT
         'review_file', source_file, 'review_line', source_line, 'identity_in_logs', lake_uid
     ) AS evidence,
     coalesce(last_activity, logs_start, reviewed_at) AS first_seen,
-    reviewed_at AS last_seen,
-    make_array('SOC 2 CC6.2', 'ISO 27001:2022 A.5.18', 'NIST CSF 2.0 PR.AA-05', 'OWASP NHI1') AS frameworks
+    reviewed_at AS last_seen
 FROM judged

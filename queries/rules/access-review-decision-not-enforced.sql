@@ -134,7 +134,6 @@ SELECT
         'identity_in_logs', lake_uid
     ) AS evidence,
     decided_at AS first_seen,
-    coalesce(last_use_after, as_of) AS last_seen,
-    make_array('SOC 2 CC6.2', 'SOC 2 CC6.3', 'ISO 27001:2022 A.5.18', 'NIST CSF 2.0 PR.AA-05') AS frameworks
+    coalesce(last_use_after, as_of) AS last_seen
 FROM judged
 WHERE outcome <> 'enforced'

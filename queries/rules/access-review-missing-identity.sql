@@ -47,7 +47,6 @@ SELECT
         'last_event_in_period', last_event_in_period
     ) AS evidence,
     period_start AS first_seen,
-    period_end AS last_seen,
-    make_array('SOC 2 CC6.2', 'SOC 2 CC6.3', 'ISO 27001:2022 A.5.18', 'NIST CSF 2.0 PR.AA-05', 'OWASP NHI1') AS frameworks
+    period_end AS last_seen
 FROM review_scope
 WHERE NOT reviewed

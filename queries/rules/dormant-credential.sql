@@ -105,6 +105,5 @@ SELECT
         'window_days', window_days, 'as_of', as_of
     ) AS evidence,
     coalesce(first_used, created_at, window_start) AS first_seen,
-    coalesce(silent_since, window_start) AS last_seen,
-    make_array('OWASP NHI1', 'OWASP NHI7', 'NIST CSF 2.0 PR.AA-01', 'ISO 27001:2022 A.5.17', 'SOC 2 CC6.1') AS frameworks
+    coalesce(silent_since, window_start) AS last_seen
 FROM candidates

@@ -78,6 +78,5 @@ SELECT
         'admin_roles_held', roles
     ) AS evidence,
     coalesce(first_activity, created_at, window_start) AS first_seen,
-    coalesce(last_activity, created_at, window_start) AS last_seen,
-    make_array('OWASP NHI1', 'NIST CSF 2.0 PR.AA-01', 'ISO 27001:2022 A.5.18', 'SOC 2 CC6.2') AS frameworks
+    coalesce(last_activity, created_at, window_start) AS last_seen
 FROM candidates

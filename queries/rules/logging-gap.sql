@@ -98,6 +98,5 @@ SELECT
         'events_in_period', period_events, 'median_events_per_7_days', typical_events
     ) AS evidence,
     CAST(to_timestamp_seconds(start_day * 86400) AS TIMESTAMP) AS first_seen,
-    CAST(to_timestamp_seconds(end_day * 86400 + 86399) AS TIMESTAMP) AS last_seen,
-    make_array('NIST CSF 2.0 PR.PS-04', 'NIST CSF 2.0 DE.CM-03', 'ISO 27001:2022 A.8.15', 'ISO 27001:2022 A.8.16', 'SOC 2 CC7.2') AS frameworks
+    CAST(to_timestamp_seconds(end_day * 86400 + 86399) AS TIMESTAMP) AS last_seen
 FROM periods

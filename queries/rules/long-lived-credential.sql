@@ -41,8 +41,7 @@ SELECT
                 'expires_at', k.expires_at, 'last_used', k.last_used,
                 'max_credential_age_days', p.max_credential_age_days) AS evidence,
     k.created_at AS first_seen,
-    coalesce(k.last_used, k.created_at) AS last_seen,
-    make_array('OWASP NHI7', 'NIST CSF 2.0 PR.AA-01', 'ISO 27001:2022 A.5.17', 'SOC 2 CC6.1') AS frameworks
+    coalesce(k.last_used, k.created_at) AS last_seen
 FROM credentials k
 CROSS JOIN params p
 WHERE k.credential_kind = 'long-lived' AND k.status = 'active' AND k.created_at IS NOT NULL

@@ -103,6 +103,5 @@ SELECT
             )
     END AS evidence,
     first_event AS first_seen,
-    last_event AS last_seen,
-    make_array('NIST CSF 2.0 PR.PS-04', 'NIST CSF 2.0 DE.CM-03', 'ISO 27001:2022 A.8.15', 'SOC 2 CC7.2') AS frameworks
+    last_event AS last_seen
 FROM grouped

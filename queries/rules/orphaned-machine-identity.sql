@@ -30,8 +30,7 @@ SELECT
                 'creator_deleted_at', c.deleted_at, 'creator_disabled_at', c.disabled_at,
                 'last_activity', m.last_activity) AS evidence,
     m.created_at AS first_seen,
-    coalesce(m.last_activity, m.created_at) AS last_seen,
-    make_array('OWASP NHI1', 'NIST CSF 2.0 PR.AA-01', 'ISO 27001:2022 A.5.16', 'SOC 2 CC6.2') AS frameworks
+    coalesce(m.last_activity, m.created_at) AS last_seen
 FROM identities m
 JOIN identities c
   ON m.provider = c.provider AND m.tenant = c.tenant AND m.created_by = c.identity_uid

@@ -155,7 +155,6 @@ SELECT
         'max_super_admins', max_super_admins, 'reasons', string_to_array(reasons, '; ')
     ) AS evidence,
     first_granted_at AS first_seen,
-    granted_at AS last_seen,
-    make_array('OWASP NHI5', 'NIST CSF 2.0 PR.AA-05', 'ISO 27001:2022 A.8.2', 'ISO 27001:2022 A.5.15', 'SOC 2 CC6.3') AS frameworks
+    granted_at AS last_seen
 FROM reasoned
 WHERE reasons <> ''

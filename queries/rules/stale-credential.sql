@@ -34,8 +34,7 @@ SELECT
                 'last_used', k.last_used, 'last_used_event', k.last_used_event,
                 'rotation_days', p.rotation_days) AS evidence,
     k.created_at AS first_seen,
-    k.last_used AS last_seen,
-    make_array('OWASP NHI7', 'NIST CSF 2.0 PR.AA-01', 'ISO 27001:2022 A.5.17', 'SOC 2 CC6.1') AS frameworks
+    k.last_used AS last_seen
 FROM credentials k
 CROSS JOIN params p
 WHERE k.credential_kind = 'long-lived' AND k.status = 'active' AND k.created_at IS NOT NULL

@@ -50,37 +50,13 @@ pub fn rule_docs() -> Vec<RuleDoc> {
     crate::session::rules()
         .map(|q| RuleDoc {
             id: q.id,
-            title: header_lines(q.sql)
+            title: crate::session::header_lines(q.sql)
                 .find_map(|l| l.strip_prefix("title: "))
                 .map_or_else(|| q.id.to_string(), |t| t.trim().to_string()),
-            why: header_section(q.sql, "Why it matters"),
-            todo: header_section(q.sql, "What to do"),
+            why: q.header_section("Why it matters"),
+            todo: q.header_section("What to do"),
         })
         .collect()
-}
-
-/// The text of a rule's `--` header, one comment line at a time, without `-- `.
-fn header_lines(sql: &str) -> impl Iterator<Item = &str> {
-    sql.lines()
-        .take_while(|l| l.trim_start().starts_with("--"))
-        .map(|l| {
-            let t = l.trim_start().trim_start_matches("--");
-            t.strip_prefix(' ').unwrap_or(t)
-        })
-}
-
-/// One `## heading` section of a rule's header as a single paragraph.
-pub fn header_section(sql: &str, heading: &str) -> String {
-    let mut inside = false;
-    let mut out: Vec<&str> = Vec::new();
-    for line in header_lines(sql) {
-        if let Some(h) = line.strip_prefix("## ") {
-            inside = h.trim() == heading;
-        } else if inside && !line.trim().is_empty() {
-            out.push(line.trim());
-        }
-    }
-    out.join(" ")
 }
 
 fn doc_of<'a>(docs: &'a [RuleDoc], rule: &str) -> Option<&'a RuleDoc> {

@@ -5,12 +5,16 @@
 //! a one-row `params` table, JSON functions over `raw`, and one view per file in
 //! `queries/`.
 //! `analyze`, `sql`, `serve` and the tests all use it, so the SQL that is tested is the
-//! SQL that runs. Every query and reference table is compiled into the binary and listed
-//! once in [`QUERIES`] / [`REFERENCE`].
+//! SQL that runs. Every query and reference table is compiled into the binary: the queries
+//! as `build.rs` finds them in `queries/` ([`QUERIES`]), the reference tables listed in
+//! [`REFERENCE`].
 
 pub mod memory;
+mod queries;
 pub mod udf;
 mod views;
+
+pub use queries::{Kind, QUERIES, Query, header_lines, header_section, rules, views};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,78 +30,6 @@ use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 use crate::error::{Error, Result};
 use crate::lake::{self, Lake};
 
-/// Whether a query is a plain view or a rule producing findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    View,
-    Rule,
-}
-
-/// One SQL file of `queries/`.
-#[derive(Debug)]
-pub struct Query {
-    /// View name in SQL (rules: the rule id with `_` for `-`).
-    pub name: &'static str,
-    /// Rule id (for rules) or view name.
-    pub id: &'static str,
-    pub kind: Kind,
-    pub sql: &'static str,
-}
-
-macro_rules! view {
-    ($name:literal) => {
-        Query {
-            name: $name,
-            id: $name,
-            kind: Kind::View,
-            sql: include_str!(concat!("../../queries/views/", $name, ".sql")),
-        }
-    };
-}
-macro_rules! rule {
-    ($name:literal, $id:literal) => {
-        Query {
-            name: $name,
-            id: $id,
-            kind: Kind::Rule,
-            sql: include_str!(concat!("../../queries/rules/", $id, ".sql")),
-        }
-    };
-}
-
-/// Every query, in dependency order: views first, then rules.
-pub static QUERIES: &[Query] = &[
-    view!("identities"),
-    view!("credentials"),
-    view!("role_assignments"),
-    view!("coverage"),
-    view!("access_reviews"),
-    view!("review_items"),
-    view!("review_scope"),
-    view!("review_coverage"),
-    view!("findings_diff"),
-    rule!("dormant_machine_identity", "dormant-machine-identity"),
-    rule!("dormant_credential", "dormant-credential"),
-    rule!("overbroad_delegated_admin", "overbroad-delegated-admin"),
-    rule!("missing_event_type", "missing-event-type"),
-    rule!("logging_gap", "logging-gap"),
-    rule!("long_lived_credential", "long-lived-credential"),
-    rule!("stale_credential", "stale-credential"),
-    rule!("orphaned_machine_identity", "orphaned-machine-identity"),
-    rule!(
-        "access_review_missing_identity",
-        "access-review-missing-identity"
-    ),
-    rule!(
-        "access_review_decision_not_enforced",
-        "access-review-decision-not-enforced"
-    ),
-    rule!(
-        "access_review_approved_dormant",
-        "access-review-approved-dormant"
-    ),
-];
-
 /// Reference tables (CSV, all columns text) kept as data in `queries/reference/`.
 pub static REFERENCE: &[(&str, &str)] = &[
     (
@@ -109,11 +41,6 @@ pub static REFERENCE: &[(&str, &str)] = &[
         include_str!("../../queries/reference/claimed_event_types.csv"),
     ),
 ];
-
-/// The rules, in catalogue order.
-pub fn rules() -> impl Iterator<Item = &'static Query> {
-    QUERIES.iter().filter(|q| q.kind == Kind::Rule)
-}
 
 pub use crate::model::{MAX_DAYS, Params};
 
@@ -305,26 +232,19 @@ impl Session {
 }
 
 /// Make the default schema a [`views::LazyViews`] holding every query of `queries/` and
-/// `findings_current` (the current findings of all rules, from the lake as it is now).
+/// `findings_current` (the current findings of all rules, from the lake as it is now,
+/// each with the frameworks its rule's header names).
 fn register_views(ctx: &SessionContext, lake: &Path, live: bool) -> Result<Arc<views::LazyViews>> {
     let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake, live);
     for q in QUERIES {
-        let dir = match q.kind {
-            Kind::View => "views",
-            Kind::Rule => "rules",
-        };
-        schema.add(
-            q.name,
-            strip_comments(q.sql),
-            format!("queries/{dir}/{}.sql", q.id),
-            q.kind == Kind::View,
-        );
+        schema.add(q.name, q.body(), q.origin(), q.kind == Kind::View);
     }
     let union: Vec<String> = rules()
         .map(|q| {
             format!(
                 "SELECT rule_id, severity, verdict, provider, tenant, subject_uid, subject_name, subject_type, \
-                 summary, evidence, CAST(first_seen AS TIMESTAMP) AS first_seen, CAST(last_seen AS TIMESTAMP) AS last_seen, frameworks FROM {}",
+                 summary, evidence, CAST(first_seen AS TIMESTAMP) AS first_seen, CAST(last_seen AS TIMESTAMP) AS last_seen, {} AS frameworks FROM {}",
+                queries::frameworks_sql(q),
                 q.name
             )
         })
@@ -347,14 +267,6 @@ fn register_views(ctx: &SessionContext, lake: &Path, live: bool) -> Result<Arc<v
     catalog.register_schema("public", schema.clone())?;
     ctx.register_catalog("trailcheck", Arc::new(catalog));
     Ok(schema)
-}
-
-/// Drop `--` comment lines (the rule documentation) before handing SQL to DataFusion.
-fn strip_comments(sql: &str) -> String {
-    sql.lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Register one table folder of the lake (created or not, with files or not) as a

@@ -2,16 +2,13 @@
 
 mod analyze;
 mod bad_input;
-mod bad_input_google_github;
 mod common;
 mod conformance;
-mod conformance_google_github;
 mod generate;
 mod hostile;
 mod labelled;
 mod lake;
 mod mapping;
-mod mapping_google_github;
 mod props;
 mod report;
 mod review;

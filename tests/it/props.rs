@@ -21,10 +21,6 @@ use trailcheck::providers::{Context, PROVIDERS, Provider};
 /// Fixture records of one provider (NDJSON lines, or `record` of labelled cases).
 fn corpus(provider: &str) -> Vec<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let folder = match provider {
-        "github" => "github_audit",
-        p => p,
-    };
     let mut out = Vec::new();
     let mut read = |path: &Path| {
         for line in std::fs::read_to_string(path).unwrap_or_default().lines() {
@@ -33,7 +29,7 @@ fn corpus(provider: &str) -> Vec<Value> {
             }
         }
     };
-    if let Ok(entries) = std::fs::read_dir(root.join("samples").join(folder)) {
+    if let Ok(entries) = std::fs::read_dir(root.join("samples").join(provider)) {
         for e in entries.flatten() {
             read(&e.path());
         }

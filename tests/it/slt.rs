@@ -10,6 +10,8 @@
 //!   fixture leaves out that the table requires get neutral values (format
 //!   `trailcheck-review`, `review_uid` from the line number, ...);
 //! - `# params: name=value, name=value` — analysis parameters (`as_of`, `dormant_days`, ...).
+//!
+//! A rule's tests are `tests/slt/<rule-id>.slt`; the other files are the few in [`GENERAL`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -150,8 +152,16 @@ fn params(text: &str) -> Params {
     p
 }
 
+/// The `.slt` files that are not one rule's: the session itself, `as_of`, and the views
+/// the access-review rules read.
+const GENERAL: &[&str] = &["session", "as-of", "access-reviews"];
+
+fn slt_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/slt")
+}
+
 fn slt_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/slt");
+    let dir = slt_dir();
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -191,4 +201,53 @@ fn sql_logic_tests() {
         files.len(),
         failures.join("\n\n")
     );
+}
+
+/// A rule is its `.sql` and its `.slt`: every rule of the registry has
+/// `tests/slt/<rule-id>.slt` that queries it, every `.slt` is a rule's or one of
+/// [`GENERAL`], and every fixture there is named by some `.slt`.
+#[test]
+fn every_rule_has_its_slt_and_every_slt_is_a_rules_or_general() {
+    let stem = |p: &Path| p.file_stem().unwrap().to_string_lossy().into_owned();
+    for q in trailcheck::session::rules() {
+        let path = slt_dir().join(format!("{}.slt", q.id));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "queries/rules/{}.sql has no tests/slt/{}.slt: {e}",
+                q.id, q.id
+            )
+        });
+        assert!(
+            text.contains(q.name),
+            "tests/slt/{}.slt never reads {}",
+            q.id,
+            q.name
+        );
+    }
+    let files = slt_files();
+    for f in &files {
+        let s = stem(f);
+        assert!(
+            GENERAL.contains(&s.as_str()) || trailcheck::session::rules().any(|q| q.id == s),
+            "tests/slt/{s}.slt is neither a rule's (queries/rules/{s}.sql) nor one of {GENERAL:?}"
+        );
+    }
+    for g in GENERAL {
+        assert!(slt_dir().join(format!("{g}.slt")).is_file(), "{g}.slt");
+    }
+    let named: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            [header(&text, "fixture"), header(&text, "reviews")]
+        })
+        .flatten()
+        .collect();
+    for e in std::fs::read_dir(slt_dir()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "ndjson") {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(named.contains(&name), "tests/slt/{name}: no .slt names it");
+        }
+    }
 }
