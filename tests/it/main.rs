@@ -3,6 +3,7 @@
 mod analyze;
 mod bad_input;
 mod bad_input_google_github;
+mod cli;
 mod common;
 mod conformance;
 mod conformance_google_github;
