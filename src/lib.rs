@@ -26,6 +26,7 @@ pub mod generate;
 pub mod ingest;
 pub mod json;
 pub mod lake;
+pub mod output;
 pub mod providers;
 pub mod read;
 pub mod report;
