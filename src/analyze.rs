@@ -175,11 +175,6 @@ pub async fn current_findings(session: &Session, run_id: &str) -> Result<Vec<Fin
     Finding::from_batches(&batches)
 }
 
-/// The findings as JSON objects with the contract's columns (evidence parsed).
-pub fn findings_json(findings: &[Finding]) -> Vec<serde_json::Value> {
-    findings.iter().map(Finding::to_json).collect()
-}
-
 /// `trailcheck diff`: the `findings_diff` view between two analyze runs.
 pub struct Diff {
     pub from_run: String,

@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod json;
 pub mod lake;
 pub mod model;
+pub mod output;
 pub mod providers;
 pub mod read;
 pub mod report;

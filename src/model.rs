@@ -245,32 +245,6 @@ impl Finding {
         }
         Ok(out)
     }
-
-    /// The finding as JSON for people and scripts: the shown columns, times as RFC 3339,
-    /// evidence parsed.
-    pub fn to_json(&self) -> serde_json::Value {
-        let time = |t: Option<i64>| t.map(crate::time::format_micros);
-        let evidence = self.evidence.as_ref().map(|e| {
-            serde_json::from_str(e).unwrap_or_else(|_| serde_json::Value::String(e.clone()))
-        });
-        serde_json::json!({
-            "finding_uid": self.finding_uid,
-            "rule_id": self.rule_id,
-            "severity": self.severity,
-            "verdict": self.verdict,
-            "provider": self.provider,
-            "tenant": self.tenant,
-            "subject_uid": self.subject_uid,
-            "subject_name": self.subject_name,
-            "subject_type": self.subject_type,
-            "summary": self.summary,
-            "evidence": evidence,
-            "first_seen": time(self.first_seen),
-            "last_seen": time(self.last_seen),
-            "as_of": time(self.as_of),
-            "frameworks": self.frameworks,
-        })
-    }
 }
 
 fn arrow_error(e: serde_arrow::Error) -> Error {
@@ -709,8 +683,6 @@ mod tests {
         let batch = Finding::to_batch(std::slice::from_ref(&f)).unwrap();
         assert_eq!(batch.schema(), Finding::schema());
         assert_eq!(Finding::from_batches(&[batch]).unwrap(), vec![f.clone()]);
-        assert_eq!(f.to_json()["evidence"]["a"], 1);
-        assert_eq!(f.to_json()["severity"], "high");
     }
 
     #[test]

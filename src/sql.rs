@@ -2,33 +2,22 @@
 //!
 //! Every statement runs through the one [`Session`] (`Session::open`: views stay lazy)
 //! and is read-only: DataFusion's [`SQLOptions`] refuse anything that would write or
-//! change something (DDL, DML, `COPY ... TO`, `SET`, ...). Results print as an arrow
-//! table, CSV (formula-looking cells neutralized like `analyze --format csv`), JSON,
-//! NDJSON, or are written as Parquet. Input is one query, a file of `;`-separated
+//! change something (DDL, DML, `COPY ... TO`, `SET`, ...). Results go to the one
+//! output sink of every command ([`crate::output`]): an arrow table, CSV, JSON, NDJSON,
+//! or Parquet. Input is one query, a file of `;`-separated
 //! statements, stdin, or an interactive REPL (history, multi-line statements, tab
 //! completion of table names, `\d` and `\d NAME`).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow::array::RecordBatch;
-use arrow::datatypes::{DataType, Schema, SchemaRef};
-use arrow::util::display::{ArrayFormatter, FormatOptions};
+use arrow::datatypes::SchemaRef;
 use datafusion::execution::context::SQLOptions;
 
 use crate::error::{Error, Result};
+pub use crate::output::Output;
+use crate::output::Sink;
 use crate::session::Session;
-
-/// Output formats of `trailcheck sql`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SqlFormat {
-    Table,
-    Csv,
-    Json,
-    Ndjson,
-    Parquet,
-}
 
 /// The statements `trailcheck sql` and `serve` run: queries only.
 pub fn read_only() -> SQLOptions {
@@ -99,18 +88,6 @@ fn strip_leading_comments(mut s: &str) -> &str {
         } else {
             return s;
         }
-    }
-}
-
-/// One statement's result.
-pub struct Output {
-    pub schema: SchemaRef,
-    pub batches: Vec<RecordBatch>,
-}
-
-impl Output {
-    pub fn rows(&self) -> usize {
-        self.batches.iter().map(|b| b.num_rows()).sum()
     }
 }
 
@@ -274,172 +251,6 @@ pub fn split_statements(text: &str) -> (Vec<String>, String) {
         String::new()
     };
     (out, rest)
-}
-
-/// Where results go: stdout or `--output FILE`.
-pub struct Sink {
-    pub format: SqlFormat,
-    pub output: Option<PathBuf>,
-    /// Results written so far (Parquet takes one).
-    written: usize,
-}
-
-impl Sink {
-    pub fn new(format: SqlFormat, output: Option<PathBuf>) -> Result<Sink> {
-        if format == SqlFormat::Parquet && output.is_none() {
-            return Err(Error::Usage(
-                "--format parquet writes a file: give --output FILE".into(),
-            ));
-        }
-        if let Some(p) = &output {
-            // Truncate once; each result is appended.
-            std::fs::File::create(p).map_err(|e| Error::io(p, e))?;
-        }
-        Ok(Sink {
-            format,
-            output,
-            written: 0,
-        })
-    }
-
-    /// Write one result.
-    pub fn write(&mut self, out: &Output) -> Result<()> {
-        self.written += 1;
-        if self.format == SqlFormat::Parquet {
-            let path = self.output.clone().expect("checked in new");
-            if self.written > 1 {
-                return Err(Error::Usage(
-                    "--format parquet writes one result: give one query".into(),
-                ));
-            }
-            return write_parquet(&path, out);
-        }
-        match &self.output {
-            Some(p) => {
-                let f = std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(p)
-                    .map_err(|e| Error::io(p, e))?;
-                let mut w = std::io::BufWriter::new(f);
-                write_text(&mut w, out, self.format).map_err(|e| Error::io(p, e))?;
-                w.flush().map_err(|e| Error::io(p, e))
-            }
-            None => {
-                let mut w = std::io::stdout().lock();
-                write_text(&mut w, out, self.format).map_err(|e| Error::io("stdout", e))?;
-                w.flush().map_err(|e| Error::io("stdout", e))
-            }
-        }
-    }
-}
-
-fn io_err(e: impl std::fmt::Display) -> std::io::Error {
-    std::io::Error::other(e.to_string())
-}
-
-/// Print one result as a table, CSV, JSON or NDJSON.
-pub fn write_text(w: &mut dyn Write, out: &Output, format: SqlFormat) -> std::io::Result<()> {
-    let batches: Vec<&RecordBatch> = out.batches.iter().filter(|b| b.num_rows() > 0).collect();
-    match format {
-        SqlFormat::Table => {
-            let owned: Vec<RecordBatch> = batches.iter().map(|b| (*b).clone()).collect();
-            let t =
-                arrow::util::pretty::pretty_format_batches_with_schema(out.schema.clone(), &owned)
-                    .map_err(io_err)?;
-            // Cells hold log text: controls are shown, not sent to the terminal.
-            writeln!(w, "{}", crate::text::terminal_lines(&t.to_string()))?;
-        }
-        SqlFormat::Json => {
-            let mut jw = arrow::json::WriterBuilder::new()
-                .with_explicit_nulls(true)
-                .build::<_, arrow::json::writer::JsonArray>(&mut *w);
-            jw.write_batches(&batches).map_err(io_err)?;
-            jw.finish().map_err(io_err)?;
-            drop(jw);
-            writeln!(w)?;
-        }
-        SqlFormat::Ndjson => {
-            let mut jw = arrow::json::WriterBuilder::new()
-                .with_explicit_nulls(true)
-                .build::<_, arrow::json::writer::LineDelimited>(&mut *w);
-            jw.write_batches(&batches).map_err(io_err)?;
-            jw.finish().map_err(io_err)?;
-        }
-        SqlFormat::Csv => {
-            let mut cw = csv::Writer::from_writer(&mut *w);
-            let header: Vec<&str> = out
-                .schema
-                .fields()
-                .iter()
-                .map(|f| f.name().as_str())
-                .collect();
-            cw.write_record(&header).map_err(io_err)?;
-            let opts = FormatOptions::default().with_null("");
-            for b in batches {
-                let fmts = b
-                    .columns()
-                    .iter()
-                    .map(|c| ArrayFormatter::try_new(c.as_ref(), &opts))
-                    .collect::<std::result::Result<Vec<_>, _>>()
-                    .map_err(io_err)?;
-                for row in 0..b.num_rows() {
-                    let cells: Vec<String> = fmts
-                        .iter()
-                        .map(|f| crate::cli::csv_cell(&f.value(row).to_string()))
-                        .collect();
-                    cw.write_record(&cells).map_err(io_err)?;
-                }
-            }
-            cw.flush()?;
-        }
-        SqlFormat::Parquet => return Err(io_err("parquet is written with --output")),
-    }
-    Ok(())
-}
-
-fn write_parquet(path: &Path, out: &Output) -> Result<()> {
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::{Compression, ZstdLevel};
-    use parquet::file::properties::WriterProperties;
-    let pq = |e: parquet::errors::ParquetError| Error::Parquet {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .build();
-    // The lake's text columns are read as `Utf8View`; files handed on are written with
-    // plain strings, which every Parquet reader (pandas, Spark, older arrow) understands.
-    let plain = |t: &DataType| match t {
-        DataType::Utf8View => Some(DataType::Utf8),
-        DataType::BinaryView => Some(DataType::Binary),
-        _ => None,
-    };
-    let schema: SchemaRef = Arc::new(Schema::new_with_metadata(
-        out.schema
-            .fields()
-            .iter()
-            .map(|f| match plain(f.data_type()) {
-                Some(t) => f.as_ref().clone().with_data_type(t),
-                None => f.as_ref().clone(),
-            })
-            .collect::<Vec<_>>(),
-        out.schema.metadata().clone(),
-    ));
-    let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(pq)?;
-    for b in &out.batches {
-        let columns = b
-            .columns()
-            .iter()
-            .zip(schema.fields())
-            .map(|(c, f)| arrow::compute::cast(c, f.data_type()))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let b = RecordBatch::try_new(schema.clone(), columns)?;
-        w.write(&b).map_err(pq)?;
-    }
-    w.close().map_err(pq)?;
-    Ok(())
 }
 
 /// Run every statement of `text` in order, writing each result; stops at the first

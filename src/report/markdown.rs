@@ -304,22 +304,20 @@ fn review_markdown(d: &ReportData) -> String {
     if !d.reviews.is_empty() {
         m.push_str("\n## Access reviews\n\nThe latest review per provider and tenant: identities in scope and how many it named.\n\n");
         m.push_str("| provider | tenant | review | period | privileged people | privileged machines | active machines |\n|---|---|---|---|---|---|---|\n");
-        let of = |r: &Value, k: &str| format!("{} of {}", r[format!("{k}_reviewed")], r[k]);
         for r in &d.reviews {
             m.push_str(&format!(
-                "| {} | {} | {} | {} to {} | {} | {} | {} |\n",
-                md(&r["provider"]),
-                md(&r["tenant"]),
-                md(if r["review_name"].is_null() {
-                    &r["review_id"]
-                } else {
-                    &r["review_name"]
-                }),
-                md(&r["period_start"]),
-                md(&r["period_end"]),
-                of(r, "privileged_humans"),
-                of(r, "privileged_machines"),
-                format!("{} of {}", r["machines_reviewed"], r["machines_in_scope"]),
+                "| {} | {} | {} | {} to {} | {} of {} | {} of {} | {} of {} |\n",
+                t(&r.provider),
+                t(&r.tenant),
+                t(r.review()),
+                t(r.period_start.as_deref().unwrap_or_default()),
+                t(r.period_end.as_deref().unwrap_or_default()),
+                r.privileged_humans_reviewed,
+                r.privileged_humans,
+                r.privileged_machines_reviewed,
+                r.privileged_machines,
+                r.machines_reviewed,
+                r.machines_in_scope,
             ));
         }
     }

@@ -40,7 +40,41 @@ pub struct ReportSummary {
     /// (provider, tenant, score) from the latest scorecard, if any.
     pub scores: Vec<(String, String, Option<f64>)>,
     /// `review_coverage` rows: the latest access review per provider and tenant.
-    pub reviews: Vec<Value>,
+    pub reviews: Vec<ReviewCoverage>,
+}
+
+/// One row of the `review_coverage` view (queries/views/review_coverage.sql): per
+/// provider and tenant, the population the latest access review covered and how much
+/// of it the review named. `review_coverage.json` holds these rows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReviewCoverage {
+    pub provider: String,
+    pub tenant: String,
+    pub review_id: Option<String>,
+    pub review_name: Option<String>,
+    /// RFC 3339.
+    pub period_start: Option<String>,
+    /// RFC 3339.
+    pub period_end: Option<String>,
+    /// People holding an admin role during the review period.
+    pub privileged_humans: u64,
+    pub privileged_humans_reviewed: u64,
+    /// Machine identities holding an admin role during the review period.
+    pub privileged_machines: u64,
+    pub privileged_machines_reviewed: u64,
+    /// Machine identities that acted during the review period.
+    pub machines_in_scope: u64,
+    pub machines_reviewed: u64,
+}
+
+impl ReviewCoverage {
+    /// The review's name, else its id.
+    pub fn review(&self) -> &str {
+        self.review_name
+            .as_deref()
+            .or(self.review_id.as_deref())
+            .unwrap_or_default()
+    }
 }
 
 /// Rows as JSON objects; an `evidence` text column is parsed.
@@ -80,7 +114,7 @@ pub struct ReportData {
     pub categories: Vec<Value>,
     pub inputs: Vec<Value>,
     /// Per provider and tenant, the population the latest access review covered.
-    pub reviews: Vec<Value>,
+    pub reviews: Vec<ReviewCoverage>,
     /// Findings new, resolved or persisting since the previous analyze run.
     pub changes: Vec<Value>,
     /// The analyze run before the latest one, if any (what `changes` compares with).
@@ -200,7 +234,14 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
         &s,
         "SELECT * FROM review_coverage ORDER BY provider, tenant",
     )
-    .await?;
+    .await?
+    .into_iter()
+    .map(serde_json::from_value)
+    .collect::<std::result::Result<Vec<ReviewCoverage>, _>>()
+    .map_err(|e| Error::Input {
+        path: "review_coverage".into(),
+        message: e.to_string(),
+    })?;
     let changes = rows(
         &s,
         "SELECT d.change, d.rule_id, d.severity, d.verdict, d.provider, d.tenant, d.subject_uid, d.subject_name, \
@@ -391,7 +432,8 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportSummary> {
     )?;
     write(
         &out.join("review_coverage.json"),
-        &pretty(&Value::Array(data.reviews.clone())),
+        // Through `Value`: keys in the order they always had (sorted).
+        &pretty(&json!(data.reviews)),
         &mut files,
     )?;
     write(

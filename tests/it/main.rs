@@ -2,6 +2,7 @@
 
 mod analyze;
 mod bad_input;
+mod cli;
 mod common;
 mod conformance;
 mod generate;

@@ -1,0 +1,81 @@
+//! Argument groups several commands share: the lake, the analysis parameters, the
+//! memory of typed queries, and where and how rows are written.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::output::{Format, Sink};
+
+#[derive(Debug, Args, Clone)]
+pub struct LakeArg {
+    /// The lake folder.
+    #[arg(long, default_value = "trailcheck-lake", env = "TRAILCHECK_LAKE")]
+    pub lake: PathBuf,
+}
+
+/// Analysis parameters shared by `analyze`, `score`, `sql`, `serve` and `run`.
+#[derive(Debug, Args, Clone)]
+pub struct ParamArgs {
+    /// End of the evidence (RFC 3339); defaults to the latest event in the lake.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Days without activity before an identity or credential is dormant.
+    #[arg(long, default_value_t = 90)]
+    pub dormant_days: i64,
+    /// Privileged-role holders a tenant may have before it is flagged.
+    #[arg(long, default_value_t = 4)]
+    pub max_super_admins: i64,
+    /// Any other parameter, as name=value (see the `params` table).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+}
+
+impl ParamArgs {
+    pub fn params(&self) -> crate::Result<crate::session::Params> {
+        // Through `Params::set`, like every --param: one check per parameter.
+        let mut p = crate::session::Params::default();
+        p.set("dormant_days", &self.dormant_days.to_string())?;
+        p.set("max_super_admins", &self.max_super_admins.to_string())?;
+        if let Some(t) = &self.as_of {
+            p.set("as_of", t)?;
+        }
+        for kv in &self.param {
+            let (k, v) = kv.split_once('=').ok_or_else(|| {
+                crate::Error::Usage(format!("--param takes NAME=VALUE, not {kv:?}"))
+            })?;
+            p.set(k.trim(), v.trim())?;
+        }
+        Ok(p)
+    }
+}
+
+/// The memory queries typed by people may use.
+#[derive(Debug, Args, Clone)]
+pub struct MemoryArgs {
+    /// Operator memory (hash tables, sorts, aggregations) of all queries together:
+    /// a size (512M, 4G) or a share of this machine's memory (50%). Sorts and
+    /// aggregations spill to the temporary folder beyond it; other queries fail with
+    /// an error instead of taking the machine.
+    #[arg(long, default_value = "50%", value_name = "SIZE")]
+    pub memory_limit: crate::session::memory::MemoryBudget,
+}
+
+/// How and where rows are written (`sql`, `diff`, `analyze`, `score`): one sink,
+/// [`crate::output`].
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format: a readable table, or the rows as csv, json, ndjson or parquet
+    /// (parquet needs --output).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the results to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    pub fn sink(&self) -> crate::Result<Sink> {
+        Sink::new(self.format, self.output.clone())
+    }
+}

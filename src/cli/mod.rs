@@ -1,0 +1,145 @@
+//! The command line (docs/design.md section 7). Parses arguments with clap and hands
+//! each command to one function in its own file (as ripgrep's `main.rs` does per mode);
+//! that function calls the library, prints its result and returns an [`ExitStatus`].
+//! `run` is composed from the same functions as `ingest`, `analyze`, `score` and
+//! `report`. Rows go through the one output sink ([`crate::output`]). `anyhow` stops
+//! here: the library returns typed errors, whose messages are printed as they are.
+
+mod analyze;
+mod args;
+mod catalog;
+mod diff;
+mod generate;
+mod ingest;
+mod report;
+mod run;
+mod score;
+mod serve;
+mod sql;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use analyze::AnalyzeArgs;
+pub use args::{LakeArg, MemoryArgs, OutputArgs, ParamArgs};
+pub use catalog::rule_doc;
+pub use diff::DiffArgs;
+pub use generate::GenerateArgs;
+pub use ingest::{IngestArgs, summary_json};
+pub use report::ReportArgs;
+pub use run::RunArgs;
+pub use score::ScoreArgs;
+pub use serve::ServeArgs;
+pub use sql::SqlArgs;
+
+/// Exit status of every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Done.
+    Ok,
+    /// Done, and something is at or above `--fail-on` (or below `--min-score`).
+    Findings,
+    /// Could not do what was asked.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        match s {
+            ExitStatus::Ok => ExitCode::from(0),
+            ExitStatus::Findings => ExitCode::from(1),
+            ExitStatus::Error => ExitCode::from(2),
+        }
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trailcheck",
+    version,
+    about = "Audit-log evidence for identity providers: ingest native exports into a Parquet lake, \
+             find dormant machine identities and over-broad admins, score logging claims."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest, analyze, score and report in one go (INPUT defaults to sample-logs/).
+    Run(RunArgs),
+    /// Read exported audit logs into the lake.
+    Ingest(IngestArgs),
+    /// Run the analyses over the lake and store this run's findings in it.
+    Analyze(AnalyzeArgs),
+    /// Write the latest analysis as HTML, Markdown, JSON, OCSF and a manifest.
+    Report(ReportArgs),
+    /// Score each provider's documented logging claims against the lake.
+    Score(ScoreArgs),
+    /// List the rules with their documentation.
+    Rules,
+    /// List the providers trailcheck reads.
+    Providers,
+    /// Query the lake, findings, views and reference tables with SQL (read-only).
+    Sql(SqlArgs),
+    /// Findings new, resolved and persisting between two analyze runs (default: the
+    /// last two).
+    Diff(DiffArgs),
+    /// Serve the same tables over the PostgreSQL wire protocol (read-only), for psql,
+    /// BI tools and notebooks.
+    Serve(ServeArgs),
+    /// Write synthetic exports in each provider's native format (for benchmarks, demos
+    /// and tests), with planted dormant identities and credentials.
+    Generate(GenerateArgs),
+}
+
+pub use crate::model::Severity;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(status) => status.into(),
+        Err(e) => {
+            // Library errors carry their cause in their message and name no source
+            // (src/error.rs), so the chain is each cause once.
+            let _ = writeln!(
+                std::io::stderr(),
+                "trailcheck: error: {}",
+                crate::text::terminal_lines(&format!("{e:#}"))
+            );
+            ExitStatus::Error.into()
+        }
+    }
+}
+
+/// Run one command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Run(a) => run::run(&a),
+        Command::Ingest(a) => ingest::ingest(&a),
+        Command::Analyze(a) => analyze::analyze(&a),
+        Command::Report(a) => report::report(&a),
+        Command::Score(a) => score::score(&a),
+        Command::Rules => catalog::rules(),
+        Command::Providers => catalog::providers(),
+        Command::Sql(a) => sql::sql(&a),
+        Command::Diff(a) => diff::diff(&a),
+        Command::Serve(a) => serve::serve(&a),
+        Command::Generate(a) => generate::generate(&a),
+    }
+}
+
+/// The runtime of the commands that query the lake.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// The command line as given, for the runs table.
+fn command_line() -> Vec<String> {
+    std::env::args().collect()
+}

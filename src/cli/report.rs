@@ -1,0 +1,46 @@
+//! `trailcheck report`: write the latest analysis as files an auditor can keep.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::LakeArg;
+use super::{ExitStatus, runtime};
+use crate::report::{ReportOptions, ReportSummary};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    /// Folder to write the report into.
+    #[arg(long, default_value = "trailcheck-report")]
+    pub out: PathBuf,
+}
+
+pub fn report(a: &ReportArgs) -> anyhow::Result<ExitStatus> {
+    let summary = write_report(&runtime()?, a)?;
+    println!(
+        "report with {} findings written to {}: {}",
+        summary.findings,
+        summary.out.display(),
+        summary
+            .files
+            .iter()
+            .filter_map(|f| f.strip_prefix(&summary.out).ok())
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(ExitStatus::Ok)
+}
+
+/// Write the report: `report`, and the last step of `run`.
+pub(super) fn write_report(
+    rt: &tokio::runtime::Runtime,
+    a: &ReportArgs,
+) -> anyhow::Result<ReportSummary> {
+    Ok(rt.block_on(crate::report::report(&ReportOptions {
+        lake: a.lake.lake.clone(),
+        out: a.out.clone(),
+    }))?)
+}

@@ -1,0 +1,47 @@
+//! `trailcheck score`: score each provider's logging claims and print the scorecard.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::{LakeArg, OutputArgs, ParamArgs};
+use super::{ExitStatus, command_line, runtime};
+use crate::output::Output;
+use crate::scoring::{ScoreOptions, Scorecard};
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub lake: LakeArg,
+    /// A claims profile (TOML, schema in claims/README.md) or a folder of them; each
+    /// replaces the built-in profile of its provider.
+    #[arg(long, value_name = "PATH")]
+    pub claims: Option<PathBuf>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    // A readable table, or the scorecard rows.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn score(a: &ScoreArgs) -> anyhow::Result<ExitStatus> {
+    let mut sink = a.output.sink()?;
+    let card = score_lake(&runtime()?, a)?;
+    let rows = Output {
+        schema: crate::scoring::scorecard_schema(),
+        batches: vec![card.batch()?],
+    }
+    .shaped(&[], &["evidence"])?;
+    sink.write_with(&rows, &|w| card.print_table(w))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// Score the lake and commit the scorecard: `score`, and a step of `run`.
+pub(super) fn score_lake(rt: &tokio::runtime::Runtime, a: &ScoreArgs) -> anyhow::Result<Scorecard> {
+    Ok(rt.block_on(crate::scoring::score(&ScoreOptions {
+        lake: a.lake.lake.clone(),
+        params: a.params.params()?,
+        claims: a.claims.clone(),
+        args: command_line(),
+    }))?)
+}
