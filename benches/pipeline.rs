@@ -93,7 +93,7 @@ fn bench_ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("ingest");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    for g in generate::GENERATORS {
+    for g in generate::providers() {
         let (input, bytes) = input(g.name, events);
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(BenchmarkId::new(g.name, format!("{events} events")), |b| {

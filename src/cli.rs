@@ -70,6 +70,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write synthetic exports in each provider's native format (for benchmarks, demos
     /// and tests), with planted dormant identities and credentials.
+    #[cfg(feature = "generate")]
     Generate(GenerateArgs),
 }
 
@@ -685,6 +686,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             }
             Ok(ExitStatus::Ok)
         }
+        #[cfg(feature = "generate")]
         Command::Generate(a) => {
             let started = std::time::Instant::now();
             let s = crate::generate::generate(&crate::generate::GenerateOptions {

@@ -98,17 +98,16 @@ pub static QUERIES: &[Query] = &[
     ),
 ];
 
-/// Reference tables (CSV, all columns text) kept as data in `queries/reference/`.
-pub static REFERENCE: &[(&str, &str)] = &[
-    (
-        "admin_roles",
-        include_str!("../../queries/reference/admin_roles.csv"),
-    ),
-    (
-        "claimed_event_types",
-        include_str!("../../queries/reference/claimed_event_types.csv"),
-    ),
-];
+/// Reference tables (CSV, all columns text), assembled from the providers' folders.
+pub static REFERENCE: std::sync::LazyLock<[(&str, String); 2]> = std::sync::LazyLock::new(|| {
+    [
+        ("admin_roles", crate::providers::admin_roles_csv()),
+        (
+            "claimed_event_types",
+            crate::scoring::claims::claimed_event_types_csv(),
+        ),
+    ]
+});
 
 /// The rules, in catalogue order.
 pub fn rules() -> impl Iterator<Item = &'static Query> {
@@ -369,7 +368,7 @@ impl Session {
             crate::scoring::scorecard_schema(),
         )
         .await?;
-        for (name, csv) in REFERENCE {
+        for (name, csv) in REFERENCE.iter() {
             register_csv_text(&ctx, name, csv)?;
         }
 

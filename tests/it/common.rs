@@ -20,6 +20,27 @@ pub fn samples(provider: &str) -> PathBuf {
     p
 }
 
+/// The folder of `tests/fixtures/samples` that holds a provider's samples, if it has one
+/// (GitHub's is `github_audit`, after the log type of its source).
+pub fn samples_dir(provider: &str) -> Option<PathBuf> {
+    let folder = match provider {
+        "github" => "github_audit",
+        p => p,
+    };
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/samples")
+        .join(folder);
+    p.is_dir().then_some(p)
+}
+
+/// `src/providers/<provider>/`: the provider's folder (mapper, generator, claims
+/// profile, admin roles, labelled fixture).
+pub fn provider_dir(provider: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/providers")
+        .join(provider)
+}
+
 pub fn sample_logs(provider: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-logs")

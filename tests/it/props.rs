@@ -3,7 +3,7 @@
 //! numbers, impossible dates, multi-byte text in timestamps, controls, deep nesting,
 //! wrong types), returns events or a reason, never panics, and every event it returns
 //! has a time in the lake's range (`trailcheck::time::RANGE_TEXT`). The records come from the fixtures
-//! (`tests/fixtures/samples`, `tests/fixtures/labelled`); `proptest` picks which values
+//! (`tests/fixtures/samples`, `src/providers/<name>/labelled.jsonl`); `proptest` picks which values
 //! to replace and with what, and shrinks any failure to the smallest such record.
 //!
 //! The reader (splitter, JSON tree, CSV) has its own properties in `props_read`; the
@@ -20,11 +20,6 @@ use trailcheck::providers::{Context, PROVIDERS, Provider};
 
 /// Fixture records of one provider (NDJSON lines, or `record` of labelled cases).
 fn corpus(provider: &str) -> Vec<Value> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let folder = match provider {
-        "github" => "github_audit",
-        p => p,
-    };
     let mut out = Vec::new();
     let mut read = |path: &Path| {
         for line in std::fs::read_to_string(path).unwrap_or_default().lines() {
@@ -33,12 +28,12 @@ fn corpus(provider: &str) -> Vec<Value> {
             }
         }
     };
-    if let Ok(entries) = std::fs::read_dir(root.join("samples").join(folder)) {
-        for e in entries.flatten() {
+    if let Some(dir) = crate::common::samples_dir(provider) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             read(&e.path());
         }
     }
-    read(&root.join("labelled").join(format!("{provider}.jsonl")));
+    read(&crate::common::provider_dir(provider).join("labelled.jsonl"));
     out.retain(Value::is_object);
     out
 }
