@@ -1,9 +1,9 @@
 //! End-to-end throughput: `ingest` of generated native exports, and every analysis over
 //! generated lakes.
 //!
-//!     cargo bench --profile dev --bench pipeline
+//!     cargo bench --profile dev --features generate --bench pipeline
 //!     TRAILCHECK_BENCH_EVENTS=1000000 TRAILCHECK_BENCH_LAKES=1000000,10000000 \
-//!         cargo bench --profile dev --bench pipeline
+//!         cargo bench --profile dev --features generate --bench pipeline
 //!
 //! - `ingest/<provider>`: `trailcheck generate` output (each provider's own container,
 //!   gzip where the provider writes gzip) ingested into a fresh lake per iteration;

@@ -1,7 +1,7 @@
 //! The one DataFusion session over a lake (docs/design.md sections 1 and 5).
 //!
 //! [`Session::open`] registers the lake's tables (`events`, `rejects`, `runs`,
-//! `findings`, `scorecards`), the reference tables kept as data in `queries/reference/`,
+//! `findings`, `scorecards`), the reference tables assembled from the providers' folders,
 //! a one-row `params` table, JSON functions over `raw`, and one view per file in
 //! `queries/`.
 //! `analyze`, `sql`, `serve` and the tests all use it, so the SQL that is tested is the
