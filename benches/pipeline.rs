@@ -1,9 +1,9 @@
 //! End-to-end throughput: `ingest` of generated native exports, and every analysis over
 //! generated lakes.
 //!
-//!     cargo bench --profile dev --bench pipeline
+//!     cargo bench --profile dev --features generate --bench pipeline
 //!     TRAILCHECK_BENCH_EVENTS=1000000 TRAILCHECK_BENCH_LAKES=1000000,10000000 \
-//!         cargo bench --profile dev --bench pipeline
+//!         cargo bench --profile dev --features generate --bench pipeline
 //!
 //! - `ingest/<provider>`: `trailcheck generate` output (each provider's own container,
 //!   gzip where the provider writes gzip) ingested into a fresh lake per iteration;
@@ -93,7 +93,7 @@ fn bench_ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("ingest");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    for g in generate::GENERATORS {
+    for g in generate::providers() {
         let (input, bytes) = input(g.name, events);
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(BenchmarkId::new(g.name, format!("{events} events")), |b| {

@@ -14,7 +14,7 @@ seed() {
   mkdir -p "$dir"
   [ -n "$(ls -A "$dir")" ] && return
   local n=0
-  for f in ../tests/fixtures/samples/*/* ../tests/fixtures/labelled/*.jsonl; do
+  for f in ../tests/fixtures/samples/*/* ../src/providers/*/labelled.jsonl; do
     case "$f" in *.md) continue ;; esac
     while IFS= read -r line; do
       n=$((n + 1))

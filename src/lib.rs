@@ -22,6 +22,7 @@ pub mod analyze;
 pub mod cli;
 pub mod error;
 pub mod event;
+#[cfg(feature = "generate")]
 pub mod generate;
 pub mod ingest;
 pub mod json;

@@ -2,7 +2,7 @@
 --
 -- `active` means granted and not revoked since the last grant (grant, revoke, re-grant
 -- is active). `admin` and `privileged` come from the reference table `admin_roles`
--- (queries/reference/admin_roles.csv: provider, LIKE pattern matched case-insensitively,
+-- (src/providers/<name>/admin_roles.csv: provider, LIKE pattern matched case-insensitively,
 -- level `super` for privileged roles or `admin` for delegated admin roles). Other grants
 -- (plain permissions, group memberships) are listed with both false.
 -- Okta lists several roles in one `privilegeGranted` value: they are split.

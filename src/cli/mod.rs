@@ -9,6 +9,7 @@ mod analyze;
 mod args;
 mod catalog;
 mod diff;
+#[cfg(feature = "generate")]
 mod generate;
 mod ingest;
 mod report;
@@ -26,6 +27,7 @@ pub use analyze::AnalyzeArgs;
 pub use args::{LakeArg, MemoryArgs, OutputArgs, ParamArgs};
 pub use catalog::rule_doc;
 pub use diff::DiffArgs;
+#[cfg(feature = "generate")]
 pub use generate::GenerateArgs;
 pub use ingest::{IngestArgs, summary_json};
 pub use report::ReportArgs;
@@ -93,6 +95,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write synthetic exports in each provider's native format (for benchmarks, demos
     /// and tests), with planted dormant identities and credentials.
+    #[cfg(feature = "generate")]
     Generate(GenerateArgs),
 }
 
@@ -128,6 +131,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Sql(a) => sql::sql(&a),
         Command::Diff(a) => diff::diff(&a),
         Command::Serve(a) => serve::serve(&a),
+        #[cfg(feature = "generate")]
         Command::Generate(a) => generate::generate(&a),
     }
 }

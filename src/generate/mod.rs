@@ -13,13 +13,13 @@
 //! formatted into one reused buffer and written out at once, with one file open per
 //! stream.
 //!
-//! Each provider is one file here that knows its native shapes and its planted cast
+//! Each provider's generator is `generate.rs` in its folder (`src/providers/<name>/`),
+//! named by its descriptor ([`crate::providers::Provider::generator`]); it knows its native shapes and its planted cast
 //! (a machine identity that stops acting early, a credential created and never used,
 //! admin grants, policy changes), and cases real exports have that must not be misread
 //! (a console admin whose calls AWS makes for them, an anonymous Meet participant, a
 //! risk detection about an idle Entra service principal, a revoked Workspace grant, a
-//! delegated Okta admin who uses the role and one who never does); all are listed once
-//! in [`GENERATORS`]:
+//! delegated Okta admin who uses the role and one who never does):
 //!
 //! | provider | container |
 //! |---|---|
@@ -29,13 +29,6 @@
 //! | `google_workspace` | Reports API `{"kind":"admin#reports#activities","items":[..]}` pages per application and day |
 //! | `gcp_audit` | Cloud Storage log sink: JSON Lines shards per audit log and hour |
 //! | `github` | audit-log streaming: gzip JSON Lines objects per hour |
-
-pub mod aws_cloudtrail;
-pub mod entra;
-pub mod gcp_audit;
-pub mod github;
-pub mod google_workspace;
-pub mod okta;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -47,28 +40,30 @@ use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng};
 
 use crate::error::{Error, Result};
+use crate::providers::{PROVIDERS, Provider};
 
-/// What a provider's generator exposes.
+/// What a provider's generator exposes (the `generator` of its
+/// [`crate::providers::Provider`]).
+#[derive(Clone, Copy)]
 pub struct Generator {
-    /// The provider name, as in [`crate::providers::PROVIDERS`].
-    pub name: &'static str,
+    /// The provider's own random stream, mixed into the seed, and its place in the order
+    /// `--provider all` runs in: fixed per provider, so that adding one leaves the others'
+    /// output as it was. Unique (tests/it/registry.rs checks).
+    pub stream: u64,
     /// Write this provider's share of the events.
     pub generate: fn(&Plan, &mut Output) -> Result<()>,
 }
 
-/// All generators, in the order `--provider all` runs them.
-pub static GENERATORS: &[&Generator] = &[
-    &aws_cloudtrail::GENERATOR,
-    &okta::GENERATOR,
-    &entra::GENERATOR,
-    &google_workspace::GENERATOR,
-    &gcp_audit::GENERATOR,
-    &github::GENERATOR,
-];
+/// The providers that can be generated, in the order `--provider all` runs them.
+pub fn providers() -> Vec<&'static Provider> {
+    let mut all = PROVIDERS.to_vec();
+    all.sort_by_key(|p| p.generator.stream);
+    all
+}
 
 /// Names of the providers that can be generated.
 pub fn names() -> Vec<&'static str> {
-    GENERATORS.iter().map(|g| g.name).collect()
+    providers().iter().map(|p| p.name).collect()
 }
 
 /// Last day of the evidence window (UTC), fixed so output is reproducible.
@@ -110,7 +105,7 @@ pub struct Plan {
     pub events: u64,
     pub tenants: u32,
     pub seed: u64,
-    /// Index of the provider in [`GENERATORS`] (mixed into the seed).
+    /// The provider's [`Generator::stream`] (mixed into the seed).
     pub index: u64,
 }
 
@@ -136,13 +131,13 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
     if opts.tenants == 0 {
         return Err(Error::Usage("--tenants must be at least 1".into()));
     }
-    let selected: Vec<&Generator> = if opts.provider == "all" {
-        GENERATORS.to_vec()
+    let selected: Vec<&Provider> = if opts.provider == "all" {
+        providers()
     } else {
-        let g = GENERATORS
+        let p = PROVIDERS
             .iter()
             .copied()
-            .find(|g| g.name == opts.provider)
+            .find(|p| p.name == opts.provider)
             .ok_or_else(|| {
                 Error::Usage(format!(
                     "cannot generate provider {:?}: choose one of {} or all",
@@ -150,7 +145,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
                     names().join(", ")
                 ))
             })?;
-        vec![g]
+        vec![p]
     };
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::io(&opts.out, e))?;
     let mut out = Output {
@@ -158,22 +153,18 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
         summary: GenerateSummary::default(),
     };
     let n = selected.len() as u64;
-    for (i, g) in selected.iter().enumerate() {
-        let index = GENERATORS
-            .iter()
-            .position(|x| std::ptr::eq(*x, *g))
-            .unwrap_or(i) as u64;
+    for (i, p) in selected.iter().enumerate() {
         let plan = Plan {
             events: opts.events / n + u64::from((i as u64) < opts.events % n),
             tenants: opts.tenants,
             seed: opts.seed,
-            index,
+            index: p.generator.stream,
         };
         let before = out.summary.events;
-        (g.generate)(&plan, &mut out)?;
+        (p.generator.generate)(&plan, &mut out)?;
         out.summary
             .providers
-            .push((g.name, out.summary.events - before));
+            .push((p.name, out.summary.events - before));
     }
     Ok(out.summary)
 }

@@ -1,22 +1,25 @@
-//! Providers: one module per identity provider, each turning one native record into
+//! Providers: one folder per identity provider, each turning one native record into
 //! [`Event`] rows (or a reason why it cannot).
 //!
-//! Every provider is listed once in [`PROVIDERS`]; detection, `--provider` and the
-//! documentation all read that list. Adding a provider is one file here and one line
-//! in the list.
+//! Every provider is listed once in [`PROVIDERS`]; detection, `--provider`, the built-in
+//! claims profiles, the `admin_roles` reference table, `trailcheck generate` and the
+//! documentation all read that list. A provider is one folder `src/providers/<name>/`:
+//!
+//! | file | what |
+//! |---|---|
+//! | `mod.rs` | its [`Provider`] descriptor: detection and the mapper |
+//! | `generate.rs` | its synthetic-export generator (feature `generate`) |
+//! | `claims.toml` | its built-in claims profile (schema in `claims/README.md`) |
+//! | `admin_roles.csv` | its rows of the `admin_roles` reference table |
+//! | `labelled.jsonl` | labelled mapping cases (tests/it/labelled.rs) |
+//!
+//! and one line in [`PROVIDERS`]; tests/it/registry.rs checks that they agree.
 
 use crate::json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::event::Event;
 use crate::time;
-
-pub mod aws_cloudtrail;
-pub mod entra;
-pub mod gcp_audit;
-pub mod github;
-pub mod google_workspace;
-pub mod okta;
 
 /// What a provider module exposes.
 pub struct Provider {
@@ -28,17 +31,58 @@ pub struct Provider {
     pub detect: fn(&Value<'_>) -> bool,
     /// Map one record to one or more events.
     pub map: fn(&Value<'_>, &Context<'_>) -> Result<Vec<Event>, String>,
+    /// The built-in claims profile (TOML, `claims.toml` in the provider's folder).
+    pub claims: &'static str,
+    /// Its rows of the `admin_roles` reference table (CSV with the header
+    /// [`ADMIN_ROLES_HEADER`], `admin_roles.csv` in the provider's folder).
+    pub admin_roles: &'static str,
+    /// Its synthetic-export generator (`generate.rs` in the provider's folder).
+    #[cfg(feature = "generate")]
+    pub generator: crate::generate::Generator,
 }
 
-/// All providers, in detection order.
-pub static PROVIDERS: &[&Provider] = &[
-    &okta::PROVIDER,
-    &aws_cloudtrail::PROVIDER,
-    &entra::PROVIDER,
-    &google_workspace::PROVIDER,
-    &gcp_audit::PROVIDER,
-    &github::PROVIDER,
-];
+/// The header of every provider's `admin_roles.csv`.
+pub const ADMIN_ROLES_HEADER: &str = "provider,role_pattern,level,source";
+
+/// The `admin_roles` reference table (CSV, all columns text): every provider's rows, in
+/// provider order, under one header.
+pub fn admin_roles_csv() -> String {
+    let mut out = format!("{ADMIN_ROLES_HEADER}\n");
+    for p in PROVIDERS {
+        let mut lines = p.admin_roles.lines();
+        assert_eq!(
+            lines.next(),
+            Some(ADMIN_ROLES_HEADER),
+            "{}: admin_roles.csv header",
+            p.name
+        );
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Declares each provider's module (its folder) and lists it in [`PROVIDERS`]: one
+/// line per provider.
+macro_rules! providers {
+    ($($name:ident),* $(,)?) => {
+        $(pub mod $name;)*
+
+        /// All providers, in detection order.
+        pub static PROVIDERS: &[&Provider] = &[$(&$name::PROVIDER),*];
+    };
+}
+
+providers! {
+    okta,
+    aws_cloudtrail,
+    entra,
+    google_workspace,
+    gcp_audit,
+    github,
+}
 
 /// Look a provider up by name.
 pub fn by_name(name: &str) -> Option<&'static Provider> {

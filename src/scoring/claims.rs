@@ -1,7 +1,8 @@
 //! Claims profiles (docs/design.md section 6): what each provider documents that it logs, as
-//! TOML data files in `claims/` compiled into the binary and listed once in
-//! [`BUILTIN`]. A user's own profile (`--claims PATH`, same schema, documented in
-//! `claims/README.md`) replaces the built-in profile of its provider.
+//! TOML data files (`claims.toml` in each provider's folder, `src/providers/<name>/`)
+//! compiled into the binary through the provider's descriptor. A user's own profile
+//! (`--claims PATH`, same schema, documented in `claims/README.md`) replaces the built-in
+//! profile of its provider.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -9,22 +10,6 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-
-/// The built-in profiles: (provider, TOML text), one per provider, in provider order.
-pub static BUILTIN: &[(&str, &str)] = &[
-    ("okta", include_str!("../../claims/okta.toml")),
-    ("entra", include_str!("../../claims/entra.toml")),
-    (
-        "google_workspace",
-        include_str!("../../claims/google_workspace.toml"),
-    ),
-    (
-        "aws_cloudtrail",
-        include_str!("../../claims/aws_cloudtrail.toml"),
-    ),
-    ("gcp_audit", include_str!("../../claims/gcp_audit.toml")),
-    ("github", include_str!("../../claims/github.toml")),
-];
 
 /// What a claim is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -61,6 +46,11 @@ pub struct Claim {
     /// `event_type` claims: the event types (events.event_type) claimed to be logged.
     #[serde(default)]
     pub event_types: Vec<String>,
+    /// `event_type` claims: claimed types whose absence other events reveal, by the
+    /// implying events' action (`{ "system.api_token.create" = { action = "credential.use",
+    /// strength = "strong" } }`); the `claimed_event_types` table carries them.
+    #[serde(default)]
+    pub implied_by: BTreeMap<String, Implied>,
     /// `category` claims: the category claimed; other kinds: narrows the events
     /// considered (field fill ratios, retention window) and picks the frameworks.
     #[serde(default)]
@@ -95,6 +85,34 @@ pub struct Claim {
     pub retrieved: String,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// Events that imply a claimed event type happened.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Implied {
+    /// The implying events' `action` (e.g. `credential.use`).
+    pub action: String,
+    pub strength: Strength,
+}
+
+/// How strongly the implying events show that the claimed type should be there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// The implying event cannot happen without it (a token used was created).
+    Strong,
+    /// It usually follows (a grant is usually revoked some day).
+    Weak,
+}
+
+impl Strength {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Strong => "strong",
+            Strength::Weak => "weak",
+        }
+    }
 }
 
 /// One provider's profile.
@@ -189,6 +207,11 @@ pub fn parse(origin: &str, text: &str) -> Result<Profile> {
             }
             _ => {}
         }
+        if let Some(t) = c.implied_by.keys().find(|t| !c.event_types.contains(t)) {
+            return Err(fail(format!(
+                "`implied_by` names {t:?}, which is not in `event_types`"
+            )));
+        }
         if c.fields
             .iter()
             .any(|p| p.is_empty() || p.iter().any(|k| k.is_empty()))
@@ -240,15 +263,47 @@ pub fn parse(origin: &str, text: &str) -> Result<Profile> {
     })
 }
 
-/// The built-in profiles.
+/// The built-in profiles, from the providers' descriptors, in provider order.
 pub fn builtin() -> Vec<Profile> {
-    BUILTIN
+    crate::providers::PROVIDERS
         .iter()
-        .map(|(name, text)| {
-            parse(&format!("claims/{name}.toml"), text)
+        .map(|p| {
+            parse(&format!("src/providers/{}/claims.toml", p.name), p.claims)
                 .unwrap_or_else(|e| panic!("built-in claims profile: {e}"))
         })
         .collect()
+}
+
+/// The `claimed_event_types` reference table (CSV, all columns text) that the
+/// `missing-event-type` rule and claims scoring read: one row per event type of the
+/// built-in `event_type` claims, with the claim's category and source URL.
+pub fn claimed_event_types_csv() -> String {
+    let cell = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("provider,event_type,category,implied_by_action,strength,source\n");
+    for p in builtin() {
+        for c in p.claims.iter().filter(|c| c.kind == ClaimKind::EventType) {
+            for t in &c.event_types {
+                let implied = c.implied_by.get(t);
+                let cells = [
+                    p.provider.as_str(),
+                    t,
+                    c.category.as_deref().unwrap_or_default(),
+                    implied.map_or("", |i| i.action.as_str()),
+                    implied.map_or("", |i| i.strength.as_str()),
+                    &c.source_url,
+                ];
+                out.push_str(&cells.map(cell).join(","));
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// The built-in profiles, each replaced by the user's profile of the same provider when

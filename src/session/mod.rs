@@ -1,7 +1,7 @@
 //! The one DataFusion session over a lake (docs/design.md sections 1 and 5).
 //!
 //! [`Session::open`] registers the lake's tables (`events`, `rejects`, `runs`,
-//! `findings`, `scorecards`), the reference tables kept as data in `queries/reference/`,
+//! `findings`, `scorecards`), the reference tables assembled from the providers' folders,
 //! a one-row `params` table, JSON functions over `raw`, and one view per file in
 //! `queries/`.
 //! `analyze`, `sql`, `serve` and the tests all use it, so the SQL that is tested is the
@@ -30,17 +30,16 @@ use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 use crate::error::{Error, Result};
 use crate::lake::{self, Lake};
 
-/// Reference tables (CSV, all columns text) kept as data in `queries/reference/`.
-pub static REFERENCE: &[(&str, &str)] = &[
-    (
-        "admin_roles",
-        include_str!("../../queries/reference/admin_roles.csv"),
-    ),
-    (
-        "claimed_event_types",
-        include_str!("../../queries/reference/claimed_event_types.csv"),
-    ),
-];
+/// Reference tables (CSV, all columns text), assembled from the providers' folders.
+pub static REFERENCE: std::sync::LazyLock<[(&str, String); 2]> = std::sync::LazyLock::new(|| {
+    [
+        ("admin_roles", crate::providers::admin_roles_csv()),
+        (
+            "claimed_event_types",
+            crate::scoring::claims::claimed_event_types_csv(),
+        ),
+    ]
+});
 
 pub use crate::model::{MAX_DAYS, Params};
 
@@ -160,7 +159,7 @@ impl Session {
             crate::scoring::scorecard_schema(),
         )
         .await?;
-        for (name, csv) in REFERENCE {
+        for (name, csv) in REFERENCE.iter() {
             register_csv_text(&ctx, name, csv)?;
         }
 

@@ -20,6 +20,22 @@ pub fn samples(provider: &str) -> PathBuf {
     p
 }
 
+/// `tests/fixtures/samples/<provider>`: the provider's third-party samples, if it has any.
+pub fn samples_dir(provider: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/samples")
+        .join(provider);
+    p.is_dir().then_some(p)
+}
+
+/// `src/providers/<provider>/`: the provider's folder (mapper, generator, claims
+/// profile, admin roles, labelled fixture).
+pub fn provider_dir(provider: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/providers")
+        .join(provider)
+}
+
 pub fn sample_logs(provider: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-logs")

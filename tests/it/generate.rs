@@ -581,7 +581,7 @@ fn generate_all_ingests_every_provider() {
     assert!(o.status.success(), "ingest failed: {}", stderr(&o));
     assert_eq!(total(&summary, "rejected"), 0, "{summary}");
     assert_eq!(total(&summary, "ingested"), EVENTS, "{summary}");
-    for g in trailcheck::generate::GENERATORS {
+    for g in trailcheck::generate::providers() {
         assert!(
             summary["providers"][g.name]["ingested"].as_u64() > Some(0),
             "{} missing: {summary}",

@@ -1,5 +1,5 @@
 //! The labelled conformance harness: for every provider in `PROVIDERS`, the events of
-//! `tests/fixtures/labelled/<provider>.jsonl` mapped through the library, each checked
+//! `src/providers/<provider>/labelled.jsonl` mapped through the library, each checked
 //! against what a person reading the record says it is: who acted (`actor_uid`,
 //! `actor_is_machine`), on whom (`target_uid`), what kind of event (`category`,
 //! `action`) and in which tenant.
@@ -38,9 +38,7 @@ const REQUIRED: &[&str] = &[
 ];
 
 fn fixture(provider: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/labelled")
-        .join(format!("{provider}.jsonl"))
+    crate::common::provider_dir(provider).join("labelled.jsonl")
 }
 
 /// Check every case of one provider; return the failures as readable lines.
@@ -117,18 +115,4 @@ fn every_provider_maps_its_labelled_events() {
         report.extend(failures.into_iter().map(|f| format!("{}: {f}", p.name)));
     }
     assert!(report.is_empty(), "\n{}", report.join("\n"));
-}
-
-/// No fixture file is left for a provider that no longer exists.
-#[test]
-fn labelled_fixtures_are_one_per_provider() {
-    let dir = fixture("x").parent().unwrap().to_path_buf();
-    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    let listed: BTreeSet<String> = PROVIDERS.iter().map(|p| p.name.to_string()).collect();
-    assert_eq!(on_disk, listed);
 }

@@ -5,12 +5,14 @@ mod bad_input;
 mod cli;
 mod common;
 mod conformance;
+#[cfg(feature = "generate")]
 mod generate;
 mod hostile;
 mod labelled;
 mod lake;
 mod mapping;
 mod props;
+mod registry;
 mod report;
 mod review;
 mod sample_logs;
@@ -19,3 +21,10 @@ mod serve;
 mod slt;
 mod sql;
 mod tenants;
+
+/// Without `--features generate` the tests of `trailcheck generate` are not built: say so
+/// in every run's summary rather than skip them silently.
+#[cfg(not(feature = "generate"))]
+#[test]
+#[ignore = "the generate tests need `cargo test --features generate`"]
+fn generate_tests_need_the_generate_feature() {}

@@ -3,7 +3,7 @@
 //! numbers, impossible dates, multi-byte text in timestamps, controls, deep nesting,
 //! wrong types), returns events or a reason, never panics, and every event it returns
 //! has a time in the lake's range (`trailcheck::time::RANGE_TEXT`). The records come from the fixtures
-//! (`tests/fixtures/samples`, `tests/fixtures/labelled`); `proptest` picks which values
+//! (`tests/fixtures/samples`, `src/providers/<name>/labelled.jsonl`); `proptest` picks which values
 //! to replace and with what, and shrinks any failure to the smallest such record.
 //!
 //! The reader (splitter, JSON tree, CSV) has its own properties in `props_read`; the
@@ -20,7 +20,6 @@ use trailcheck::providers::{Context, PROVIDERS, Provider};
 
 /// Fixture records of one provider (NDJSON lines, or `record` of labelled cases).
 fn corpus(provider: &str) -> Vec<Value> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out = Vec::new();
     let mut read = |path: &Path| {
         for line in std::fs::read_to_string(path).unwrap_or_default().lines() {
@@ -29,12 +28,12 @@ fn corpus(provider: &str) -> Vec<Value> {
             }
         }
     };
-    if let Ok(entries) = std::fs::read_dir(root.join("samples").join(provider)) {
-        for e in entries.flatten() {
+    if let Some(dir) = crate::common::samples_dir(provider) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             read(&e.path());
         }
     }
-    read(&root.join("labelled").join(format!("{provider}.jsonl")));
+    read(&crate::common::provider_dir(provider).join("labelled.jsonl"));
     out.retain(Value::is_object);
     out
 }
@@ -193,61 +192,14 @@ fn mappers_hold(provider: &'static Provider) {
         .unwrap_or_else(|e| panic!("{}: {e}", provider.name));
 }
 
+/// Every provider's mapper, each in its own thread (a failure names its provider).
 #[test]
-fn okta_mapper_holds() {
-    mappers_hold(PROVIDERS.iter().find(|p| p.name == "okta").unwrap());
-}
-
-#[test]
-fn aws_cloudtrail_mapper_holds() {
-    mappers_hold(
-        PROVIDERS
-            .iter()
-            .find(|p| p.name == "aws_cloudtrail")
-            .unwrap(),
-    );
-}
-
-#[test]
-fn entra_mapper_holds() {
-    mappers_hold(PROVIDERS.iter().find(|p| p.name == "entra").unwrap());
-}
-
-#[test]
-fn google_workspace_mapper_holds() {
-    mappers_hold(
-        PROVIDERS
-            .iter()
-            .find(|p| p.name == "google_workspace")
-            .unwrap(),
-    );
-}
-
-#[test]
-fn gcp_audit_mapper_holds() {
-    mappers_hold(PROVIDERS.iter().find(|p| p.name == "gcp_audit").unwrap());
-}
-
-#[test]
-fn github_mapper_holds() {
-    mappers_hold(PROVIDERS.iter().find(|p| p.name == "github").unwrap());
-}
-
-#[test]
-fn every_provider_has_a_property_test() {
-    let tested = [
-        "okta",
-        "aws_cloudtrail",
-        "entra",
-        "google_workspace",
-        "gcp_audit",
-        "github",
-    ];
-    let names: Vec<&str> = PROVIDERS.iter().map(|p| p.name).collect();
-    assert_eq!(names.len(), tested.len(), "{names:?}");
-    for n in names {
-        assert!(tested.contains(&n), "{n} has no property test");
-    }
+fn every_mapper_holds() {
+    std::thread::scope(|s| {
+        for p in PROVIDERS {
+            s.spawn(move || mappers_hold(p));
+        }
+    });
 }
 
 // ---- The reader ------------------------------------------------------------------

@@ -34,11 +34,18 @@ use super::{
 };
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
 
+#[cfg(feature = "generate")]
+pub mod generate;
+
 pub static PROVIDER: Provider = Provider {
     name: "gcp_audit",
     title: "Google Cloud Audit Logs",
     detect,
     map,
+    claims: include_str!("claims.toml"),
+    admin_roles: include_str!("admin_roles.csv"),
+    #[cfg(feature = "generate")]
+    generator: generate::GENERATOR,
 };
 
 fn detect(v: &Value<'_>) -> bool {

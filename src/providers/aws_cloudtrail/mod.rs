@@ -20,11 +20,18 @@ use crate::json::Value;
 use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
 
+#[cfg(feature = "generate")]
+pub mod generate;
+
 pub static PROVIDER: Provider = Provider {
     name: "aws_cloudtrail",
     title: "AWS CloudTrail",
     detect,
     map,
+    claims: include_str!("claims.toml"),
+    admin_roles: include_str!("admin_roles.csv"),
+    #[cfg(feature = "generate")]
+    generator: generate::GENERATOR,
 };
 
 /// `eventName` with any other CloudTrail record field, or an Insights record.

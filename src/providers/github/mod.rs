@@ -40,11 +40,18 @@ use crate::json::Value;
 use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
 
+#[cfg(feature = "generate")]
+pub mod generate;
+
 pub static PROVIDER: Provider = Provider {
     name: "github",
     title: "GitHub audit log",
     detect,
     map,
+    claims: include_str!("claims.toml"),
+    admin_roles: include_str!("admin_roles.csv"),
+    #[cfg(feature = "generate")]
+    generator: generate::GENERATOR,
 };
 
 fn detect(v: &Value<'_>) -> bool {

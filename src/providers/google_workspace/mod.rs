@@ -36,11 +36,18 @@ use crate::json::Value;
 use super::{Context, Provider, at, has_keys, stable_uid, str_at, string_at, time_at};
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
 
+#[cfg(feature = "generate")]
+pub mod generate;
+
 pub static PROVIDER: Provider = Provider {
     name: "google_workspace",
     title: "Google Workspace (Admin SDK Reports API)",
     detect,
     map,
+    claims: include_str!("claims.toml"),
+    admin_roles: include_str!("admin_roles.csv"),
+    #[cfg(feature = "generate")]
+    generator: generate::GENERATOR,
 };
 
 /// The reason a flattened (non-native) activity is refused.

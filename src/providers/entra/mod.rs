@@ -16,11 +16,18 @@ use super::{Context, Provider, at, first_string, has_keys, str_at, string_at, ti
 use crate::event::{Action, ActorType, Category, Event, Outcome, Target};
 use crate::json::{Object, Value};
 
+#[cfg(feature = "generate")]
+pub mod generate;
+
 pub static PROVIDER: Provider = Provider {
     name: "entra",
     title: "Microsoft Entra ID",
     detect,
     map,
+    claims: include_str!("claims.toml"),
+    admin_roles: include_str!("admin_roles.csv"),
+    #[cfg(feature = "generate")]
+    generator: generate::GENERATOR,
 };
 
 const SIGNIN_CATEGORIES: &[&str] = &[
