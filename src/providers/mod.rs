@@ -38,7 +38,7 @@ pub struct Provider {
     pub admin_roles: &'static str,
     /// Its synthetic-export generator (`generate.rs` in the provider's folder).
     #[cfg(feature = "generate")]
-    pub generator: crate::generate::Generator,
+    pub generator: crate::generate::kit::Generator,
 }
 
 /// The header of every provider's `admin_roles.csv`.

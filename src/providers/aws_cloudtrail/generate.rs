@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::generate::{BASE32, Container, Generator, Output, Plan, Planted, Rng, at};
+use crate::generate::kit::{BASE32, Container, Generator, Output, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub const GENERATOR: Generator = Generator {
@@ -133,7 +133,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         name: "mateo.garcia",
         principal: format!("AIDA{}", rng.chars(BASE32, 17)),
         ip: rng.ip(),
-        agent: crate::generate::BROWSER_AGENTS[0],
+        agent: crate::generate::kit::BROWSER_AGENTS[0],
     };
     let role = |rng: &mut Rng, name: &'static str, via: &'static str| Role {
         name,
@@ -146,8 +146,8 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         role(rng, "ecs-task-api", "ecs"),
         role(rng, "eks-node-role", "ec2"),
     ];
-    let org = crate::generate::org_name(t);
-    let people = crate::generate::PEOPLE[..8]
+    let org = crate::generate::kit::org_name(t);
+    let people = crate::generate::kit::PEOPLE[..8]
         .iter()
         .enumerate()
         .map(|(i, (f, l))| {
@@ -215,13 +215,13 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
 }
 
 fn file_path(cast: &Cast, day: u32, time: i64, rng: &mut Rng) -> PathBuf {
-    let (y, m, d) = crate::generate::day_date(day);
-    let stamp = crate::generate::timestamp(time, false);
+    let (y, m, d) = crate::generate::kit::day_date(day);
+    let stamp = crate::generate::kit::timestamp(time, false);
     let hhmm = &stamp[11..16].replace(':', "");
     PathBuf::from(format!(
         "AWSLogs/{a}/CloudTrail/{REGION}/{y:04}/{m:02}/{d:02}/{a}_CloudTrail_{REGION}_{y:04}{m:02}{d:02}T{hhmm}Z_{s}.json.gz",
         a = cast.account,
-        s = rng.chars(crate::generate::ALNUM, 16),
+        s = rng.chars(crate::generate::kit::ALNUM, 16),
     ))
 }
 
@@ -382,7 +382,7 @@ fn read_request(rng: &mut Rng, cast: &Cast, name: &str) -> String {
         ),
         "GetSecretValue" => format!(
             r#"{{"secretId":"arn:aws:secretsmanager:{REGION}:{a}:secret:prod/db/app-{}"}}"#,
-            rng.chars(crate::generate::ALNUM, 6)
+            rng.chars(crate::generate::kit::ALNUM, 6)
         ),
         "GetParameter" => format!(
             r#"{{"name":"/prod/app/feature-flags/{}","withDecryption":true}}"#,
@@ -422,7 +422,7 @@ fn admin_iam_call<'a>(
 }
 
 fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Option<&Plant>) {
-    let time = crate::generate::timestamp(micros, false);
+    let time = crate::generate::kit::timestamp(micros, false);
     let a = cast.account.clone();
     let admin = &cast.people[rng.below(3) as usize];
     let call = match planted {
@@ -470,7 +470,7 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             format!(
                 r#"{{"user":{{"path":"/","userName":"svc-data-export","userId":"AIDA{}","arn":"arn:aws:iam::{a}:user/svc-data-export","createDate":"{}"}}}}"#,
                 rng.chars(BASE32, 17),
-                crate::generate::timestamp(micros, false).replace('T', " ").replace('Z', "")
+                crate::generate::kit::timestamp(micros, false).replace('T', " ").replace('Z', "")
             ),
             false,
         ),
@@ -671,12 +671,12 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                     r#"{{"roleArn":"arn:aws:iam::{}:role/{}","roleSessionName":"{}","durationSeconds":3600}}"#,
                     cast.account,
                     r.name,
-                    rng.chars(crate::generate::ALNUM, 12)
+                    rng.chars(crate::generate::kit::ALNUM, 12)
                 ),
                 response: format!(
                     r#"{{"credentials":{{"accessKeyId":"ASIA{}","sessionToken":"IQoJb3JpZ2luX2VjE{}","expiration":"{}"}},"assumedRoleUser":{{"assumedRoleId":"{}:{}","arn":"arn:aws:sts::{}:assumed-role/{}/{}"}}}}"#,
                     rng.chars(BASE32, 16),
-                    rng.chars(crate::generate::ALNUM, 48),
+                    rng.chars(crate::generate::kit::ALNUM, 48),
                     later(time),
                     r.id,
                     r.name,
@@ -712,7 +712,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 source: "signin",
                 name: "ConsoleLogin",
                 ip: rng.ip(),
-                agent: *rng.pick(crate::generate::BROWSER_AGENTS),
+                agent: *rng.pick(crate::generate::kit::BROWSER_AGENTS),
                 request: "null".into(),
                 response: r#"{"ConsoleLogin":"Success"}"#.into(),
                 error: None,
@@ -745,7 +745,7 @@ fn background<'a>(rng: &mut Rng, cast: &'a Cast, time: &str) -> Call<'a> {
                 response: format!(
                     r#"{{"credentials":{{"accessKeyId":"ASIA{}","sessionToken":"IQoJb3JpZ2luX2VjE{}","expiration":"{}"}},"assumedRoleUser":{{"assumedRoleId":"{}:{}","arn":"arn:aws:sts::{}:assumed-role/{}/{}"}}}}"#,
                     rng.chars(BASE32, 16),
-                    rng.chars(crate::generate::ALNUM, 48),
+                    rng.chars(crate::generate::kit::ALNUM, 48),
                     later(time),
                     r.id,
                     u.name,
@@ -773,6 +773,6 @@ fn service_agent(service: &str) -> &'static str {
 /// (`Oct 31, 2026, 1:02:03 PM` in real records; RFC 3339 here so it parses everywhere).
 fn later(time: &str) -> String {
     crate::time::parse_str(time)
-        .map(|p| crate::generate::timestamp(p.micros + 3_600_000_000, false))
+        .map(|p| crate::generate::kit::timestamp(p.micros + 3_600_000_000, false))
         .unwrap_or_else(|_| time.to_string())
 }

@@ -35,7 +35,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::generate::{Container, Generator, Output, Period, Plan, Planted, Rng, at};
+use crate::generate::kit::{Container, Generator, Output, Period, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub const GENERATOR: Generator = Generator {
@@ -211,7 +211,7 @@ fn guid(rng: &mut Rng) -> String {
 }
 
 fn cast(rng: &mut Rng, t: u32) -> Cast {
-    let org = crate::generate::org_name(t);
+    let org = crate::generate::kit::org_name(t);
     let tenant = guid(rng);
     const SYSTEMS: &[(&str, &str)] = &[
         ("MacOs", "Chrome 129.0.0"),
@@ -220,7 +220,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         ("Linux", "Firefox 131.0"),
         ("Ios", "Mobile Safari 17.6"),
     ];
-    let people = crate::generate::PEOPLE
+    let people = crate::generate::kit::PEOPLE
         .iter()
         .map(|(f, l)| {
             let k = rng.below(SYSTEMS.len() as u64) as usize;
@@ -228,7 +228,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
                 id: guid(rng),
                 upn: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
                 name: format!("{f} {l}"),
-                agent: crate::generate::BROWSER_AGENTS[k],
+                agent: crate::generate::kit::BROWSER_AGENTS[k],
                 os: SYSTEMS[k].0,
                 browser: SYSTEMS[k].1,
                 ip: rng.ip(),
@@ -342,7 +342,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
                 None => rng.weighted(STREAM_WEIGHTS),
             },
             |_rng, stream, day, time, part| {
-                let (y, m, d) = crate::generate::day_date(day);
+                let (y, m, d) = crate::generate::kit::day_date(day);
                 let h = time.rem_euclid(86_400_000_000) / 3_600_000_000;
                 // One blob per hour; a second part cannot happen with no cap, but would
                 // not overwrite the first.
@@ -416,7 +416,7 @@ fn envelope(
     let _ = write!(
         buf,
         r#"{{"time":"{}","resourceId":"/tenants/{t}/providers/Microsoft.aadiam","operationName":"{operation}","operationVersion":"1.0","category":"{category}","tenantId":"{t}","resultType":"{result}","resultSignature":"{}","#,
-        crate::generate::timestamp_digits(time + delay, 7, "Z"),
+        crate::generate::kit::timestamp_digits(time + delay, 7, "Z"),
         if result == "0" { "SUCCESS" } else { "None" },
         t = c.tenant,
     );
@@ -499,7 +499,7 @@ fn user_signin(
         &corr,
         Some(&p.name),
     );
-    let created = crate::generate::timestamp_digits(time, 7, "+00:00");
+    let created = crate::generate::kit::timestamp_digits(time, 7, "+00:00");
     let mfa = interactive && code == "0" && rng.chance(0.4);
     let _ = write!(
         buf,
@@ -549,7 +549,7 @@ fn user_signin(
         if interactive { "False" } else { "True" }
     );
     if interactive {
-        let step = crate::generate::timestamp(time, false);
+        let step = crate::generate::kit::timestamp(time, false);
         let (method, detail, ok) = if code == "0" {
             ("Password", "Password in the cloud", true)
         } else {
@@ -613,7 +613,7 @@ fn sp_signin(
     let _ = write!(
         buf,
         r#""id":"{id}","createdDateTime":"{}","appId":"{app}","appDisplayName":"{name}","ipAddress":"{ip}","correlationId":"{corr}","conditionalAccessStatus":"notApplied","isInteractive":false,"tokenIssuerType":"AzureAD","clientCredentialType":"{kind}","processingTimeInMilliseconds":{ms},"riskDetail":"none","riskLevelAggregated":"none","riskLevelDuringSignIn":"none","riskState":"none","resourceDisplayName":"{res}","resourceId":"{res_id}","resourceServicePrincipalId":"{res_sp}","resourceTenantId":"{t}","homeTenantId":"{t}","tenantId":"{t}","servicePrincipalId":"{sp_id}","servicePrincipalName":"{name}","servicePrincipalCredentialKeyId":"{key}","servicePrincipalCredentialThumbprint":"{thumb}","federatedCredentialId":"","managedIdentityType":"none","uniqueTokenIdentifier":"{tok}","incomingTokenType":"none","authenticationProtocol":"none","crossTenantAccessType":"none","flaggedForReview":false,"isTenantRestricted":false,"signInEventTypes":["servicePrincipal"],"userId":"00000000-0000-0000-0000-000000000000","status":{{"errorCode":{code}"#,
-        crate::generate::timestamp_digits(time, 7, "+00:00"),
+        crate::generate::kit::timestamp_digits(time, 7, "+00:00"),
         id = guid(rng),
         app = sp.app_id,
         name = sp.name,
@@ -640,12 +640,12 @@ fn sp_signin(
 /// has no result; `activityDateTime` is when the leak was found.
 fn sp_risk(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, sp: &ServicePrincipal) {
     let corr = guid(rng);
-    let at = crate::generate::timestamp_digits(time, 7, "+00:00");
-    let detected = crate::generate::timestamp_digits(time + 2_400_000_000, 7, "+00:00");
+    let at = crate::generate::kit::timestamp_digits(time, 7, "+00:00");
+    let detected = crate::generate::kit::timestamp_digits(time + 2_400_000_000, 7, "+00:00");
     let _ = write!(
         buf,
         r#"{{"time":"{}","resourceId":"/tenants/{t}/providers/Microsoft.aadiam","operationName":"Service principal risk detection","operationVersion":"1.0","category":"ServicePrincipalRiskEvents","tenantId":"{t}","durationMs":0,"callerIpAddress":"","correlationId":"{corr}","Level":4,"location":"US","properties":{{"id":"{id}","requestId":"{req}","correlationId":"{corr}","riskEventType":"leakedCredentials","riskState":"atRisk","riskLevel":"high","riskDetail":"none","source":"IdentityProtection","detectionTimingType":"offline","activity":"servicePrincipal","tokenIssuerType":"AzureAD","ipAddress":"","location":null,"activityDateTime":"{at}","detectedDateTime":"{detected}","lastUpdatedDateTime":"{detected}","servicePrincipalId":"{sp_id}","servicePrincipalDisplayName":"{name}","appId":"{app}","keyIds":["{key}"],"additionalInfo":"[{{\"Key\":\"alertUrl\",\"Value\":\"https://github.com/{org}-finance/invoice-ocr/blob/main/config/settings.json\"}}]"}}}}"#,
-        crate::generate::timestamp_digits(time + 2_460_000_000, 7, "Z"),
+        crate::generate::kit::timestamp_digits(time + 2_460_000_000, 7, "Z"),
         t = c.tenant,
         id = rng.chars(b"0123456789abcdef", 64),
         req = guid(rng),
@@ -675,7 +675,7 @@ fn mi_signin(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, mi: &ManagedI
     let _ = write!(
         buf,
         r#""id":"{id}","createdDateTime":"{}","appId":"{app}","appDisplayName":"{name}","ipAddress":"","correlationId":"{corr}","conditionalAccessStatus":"notApplied","isInteractive":false,"tokenIssuerType":"AzureAD","clientCredentialType":"managedIdentity","processingTimeInMilliseconds":{ms},"resourceDisplayName":"{res}","resourceId":"{res_id}","resourceServicePrincipalId":"{res_sp}","resourceTenantId":"{t}","homeTenantId":"{t}","tenantId":"{t}","servicePrincipalId":"{sp}","servicePrincipalName":"{name}","managedIdentityType":"{kind}","azureResourceId":"{resource}","uniqueTokenIdentifier":"{tok}","incomingTokenType":"none","authenticationProtocol":"none","signInEventTypes":["managedIdentity"],"status":{{"errorCode":0}},"location":{{"city":"","state":"","countryOrRegion":"","geoCoordinates":{{}}}},"authenticationProcessingDetails":[]}}}}"#,
-        crate::generate::timestamp_digits(time, 7, "+00:00"),
+        crate::generate::kit::timestamp_digits(time, 7, "+00:00"),
         id = guid(rng),
         app = mi.app_id,
         name = mi.name,
@@ -745,7 +745,7 @@ fn audit(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, a: Audit<'_>) {
         10_000_000 + rng.below(89_999_999),
         a.category,
         a.activity,
-        crate::generate::timestamp_digits(time, 7, "+00:00"),
+        crate::generate::kit::timestamp_digits(time, 7, "+00:00"),
         a.service,
         a.operation_type,
         a.targets,

@@ -24,7 +24,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::generate::{Container, Generator, Output, Period, Plan, Planted, Rng, at};
+use crate::generate::kit::{Container, Generator, Output, Period, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub const GENERATOR: Generator = Generator {
@@ -102,14 +102,14 @@ fn hex_id(rng: &mut Rng) -> String {
 }
 
 fn cast(rng: &mut Rng, t: u32) -> Cast {
-    let org = crate::generate::org_name(t);
+    let org = crate::generate::kit::org_name(t);
     let project = format!("{org}-prod-{}", 100_000 + rng.below(900_000));
     let number = format!("{}{}", 1 + rng.below(9), rng.chars(DIGITS, 11));
-    let people = crate::generate::PEOPLE[..8]
+    let people = crate::generate::kit::PEOPLE[..8]
         .iter()
         .map(|(f, l)| Person {
             email: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
-            agent: format!("{},gzip(gfe)", rng.pick(crate::generate::BROWSER_AGENTS)),
+            agent: format!("{},gzip(gfe)", rng.pick(crate::generate::kit::BROWSER_AGENTS)),
             ip: rng.ip(),
         })
         .collect();
@@ -209,7 +209,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
                 None => rng.weighted(STREAM_WEIGHTS),
             },
             |_rng, stream, day, time, part| {
-                let (y, m, d) = crate::generate::day_date(day);
+                let (y, m, d) = crate::generate::kit::day_date(day);
                 let h = time.rem_euclid(86_400_000_000) / 3_600_000_000;
                 PathBuf::from(format!(
                     "{}/cloudaudit.googleapis.com/{}/{y:04}/{m:02}/{d:02}/{h:02}:00:00_{h:02}:59:59_S{}.json",
@@ -272,7 +272,7 @@ fn write_entry(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, log: usize,
         ),
         Caller::Agent(e) => (*e, "serviceAccount", None, "", "", None),
     };
-    let stamp = crate::generate::timestamp_digits(time, 9, "Z");
+    let stamp = crate::generate::kit::timestamp_digits(time, 9, "Z");
     let _ = write!(
         buf,
         r#"{{"protoPayload":{{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{},"authenticationInfo":{{"principalEmail":"{email}""#,
@@ -337,7 +337,7 @@ fn write_entry(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, log: usize,
     let _ = write!(
         buf,
         r#""receiveTimestamp":"{}"}}"#,
-        crate::generate::timestamp_digits(time + 200_000 + rng.below(1_500_000) as i64, 9, "Z")
+        crate::generate::kit::timestamp_digits(time + 200_000 + rng.below(1_500_000) as i64, 9, "Z")
     );
 }
 
@@ -650,8 +650,8 @@ fn bigquery<'a>(rng: &mut Rng, c: &'a Cast, caller: Caller<'a>, time: i64) -> Ca
         ("ml", "features_v3"),
     ]);
     let bytes = 10_485_760 * (1 + rng.below(400));
-    let start = crate::generate::timestamp(time - 2_000_000, true);
-    let end = crate::generate::timestamp(time, true);
+    let start = crate::generate::kit::timestamp(time - 2_000_000, true);
+    let end = crate::generate::kit::timestamp(time, true);
     Call {
         caller,
         key: None,

@@ -27,7 +27,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::generate::{Container, Generator, Output, Period, Plan, Planted, Rng, at};
+use crate::generate::kit::{Container, Generator, Output, Period, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub const GENERATOR: Generator = Generator {
@@ -104,7 +104,7 @@ fn token(rng: &mut Rng, kind: &'static str) -> Token {
 }
 
 fn cast(rng: &mut Rng, t: u32) -> Cast {
-    let org = crate::generate::org_name(t);
+    let org = crate::generate::kit::org_name(t);
     const COUNTRIES: &[&str] = &["US", "US", "US", "GB", "DE", "CA", "IN"];
     const GIT: &[&str] = &[
         "git/2.45.2",
@@ -112,7 +112,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         "git/2.46.0.windows.1",
         "JGit/6.10.0",
     ];
-    let people = crate::generate::PEOPLE
+    let people = crate::generate::kit::PEOPLE
         .iter()
         .enumerate()
         .map(|(i, (f, l))| {
@@ -131,7 +131,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
                 ip: rng.ip(),
                 country: rng.pick::<&str>(COUNTRIES),
                 git_agent: rng.pick::<&str>(GIT),
-                web_agent: rng.pick::<&str>(crate::generate::BROWSER_AGENTS),
+                web_agent: rng.pick::<&str>(crate::generate::kit::BROWSER_AGENTS),
                 email: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
                 token,
                 bot: false,
@@ -230,7 +230,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
             Period::Hour,
             |_rng, _planted| 0,
             |rng, _stream, day, time, _part| {
-                let (y, m, d) = crate::generate::day_date(day);
+                let (y, m, d) = crate::generate::kit::day_date(day);
                 let h = time.rem_euclid(86_400_000_000) / 3_600_000_000;
                 PathBuf::from(format!(
                     "audit-log-stream/{}/{y:04}/{m:02}/{d:02}/{h:02}/{}.json.gz",
@@ -296,7 +296,7 @@ fn event(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, planted: Option<&
                     t.kind,
                     repo(c, "api"),
                     repo(c, "web"),
-                    crate::generate::timestamp(time + 366 * 86_400_000_000, false),
+                    crate::generate::kit::timestamp(time + 366 * 86_400_000_000, false),
                     owner.login,
                     owner.id
                 ),

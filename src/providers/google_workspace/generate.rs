@@ -37,7 +37,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::generate::{ALNUM, Container, Generator, Output, Period, Plan, Planted, Rng, at};
+use crate::generate::kit::{ALNUM, Container, Generator, Output, Period, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub const GENERATOR: Generator = Generator {
@@ -143,7 +143,7 @@ fn oauth_client_id(rng: &mut Rng) -> String {
 }
 
 fn cast(rng: &mut Rng, t: u32) -> Cast {
-    let org = crate::generate::org_name(t);
+    let org = crate::generate::kit::org_name(t);
     let domain = format!("{org}.com");
     const REGIONS: &[(&str, &str, u32)] = &[
         ("US", "US-CA", 7922),
@@ -152,7 +152,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         ("GB", "GB-LND", 2856),
         ("DE", "DE-BE", 3320),
     ];
-    let people = crate::generate::PEOPLE
+    let people = crate::generate::kit::PEOPLE
         .iter()
         .map(|(f, l)| {
             let (c, s, asn) = *rng.pick(REGIONS);
@@ -371,7 +371,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
                 None => rng.weighted(STREAM_WEIGHTS),
             },
             |_rng, stream, day, _time, part| {
-                let (y, m, d) = crate::generate::day_date(day);
+                let (y, m, d) = crate::generate::kit::day_date(day);
                 PathBuf::from(format!(
                     "reports/{}/{}/{y:04}-{m:02}-{d:02}-{part:04}.json",
                     cast.domain, APPLICATIONS[stream]
@@ -451,7 +451,7 @@ fn write_activity(
     let _ = write!(
         buf,
         r#"{{"kind":"admin#reports#activity","id":{{"time":"{}","uniqueQualifier":"{}","applicationName":"{app}","customerId":"{}"}},"etag":"\"{}/{}\"","actor":{actor_json}{ip}{},"events":[{{"type":"{}","name":"{}","parameters":[{}]}}]}}"#,
-        crate::generate::timestamp(time, true),
+        crate::generate::kit::timestamp(time, true),
         rng.u64() as i64,
         c.customer,
         rng.chars(ALNUM, 27),

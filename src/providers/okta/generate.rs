@@ -21,7 +21,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::generate::{ALNUM, Container, Generator, Output, Plan, Planted, Rng, at};
+use crate::generate::kit::{ALNUM, Container, Generator, Output, Plan, Planted, Rng, at};
 use crate::error::Result;
 
 pub const GENERATOR: Generator = Generator {
@@ -97,14 +97,14 @@ fn okta_id(rng: &mut Rng, prefix: &str) -> String {
 }
 
 fn cast(rng: &mut Rng, t: u32) -> Cast {
-    let org = crate::generate::org_name(t);
-    let people = crate::generate::PEOPLE
+    let org = crate::generate::kit::org_name(t);
+    let people = crate::generate::kit::PEOPLE
         .iter()
         .map(|(f, l)| Person {
             id: okta_id(rng, "00u"),
             login: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
             name: format!("{f} {l}"),
-            agent: *rng.pick(crate::generate::BROWSER_AGENTS),
+            agent: *rng.pick(crate::generate::kit::BROWSER_AGENTS),
             ip: rng.ip(),
         })
         .collect();
@@ -183,7 +183,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         id: okta_id(rng, "00u"),
         login: format!("{}.{}@{org}.com", f.to_lowercase(), l.to_lowercase()),
         name: format!("{f} {l}"),
-        agent: *rng.pick(crate::generate::BROWSER_AGENTS),
+        agent: *rng.pick(crate::generate::kit::BROWSER_AGENTS),
         ip: rng.ip(),
     });
     Cast {
@@ -238,7 +238,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
             CONTAINER,
             MAX_PER_FILE,
             |_rng, day, _time, part| {
-                let (y, m, d) = crate::generate::day_date(day);
+                let (y, m, d) = crate::generate::kit::day_date(day);
                 let suffix = if part > 1 {
                     format!("-{part:04}")
                 } else {
@@ -324,7 +324,7 @@ fn token_grant<'a>(rng: &mut Rng, a: &'a App, time: i64) -> Ev<'a> {
         targets: format!(
             r#"{{"id":"AT.{}","type":"access_token","alternateId":null,"displayName":"Access Token","detailEntry":{{"expires":"{}","subject":"{}","hash":"{}"}}}}"#,
             rng.chars(ALNUM, 40),
-            crate::generate::timestamp(time + 3_600_000_000, false),
+            crate::generate::kit::timestamp(time + 3_600_000_000, false),
             a.id,
             rng.chars(ALNUM, 22)
         ),
@@ -445,7 +445,7 @@ fn event(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, planted: Option<&
         ev.event_type,
         ev.result,
         ev.reason.map_or("null".to_string(), |r| format!("\"{r}\"")),
-        crate::generate::timestamp(time, true),
+        crate::generate::kit::timestamp(time, true),
         64500 + rng.below(10),
         if ev.result == "FAILURE" {
             "WARN"
