@@ -3,7 +3,7 @@
 //! For every provider/tenant in the `coverage` view and every claim of that provider's
 //! profile ([`claims`]), the scorer runs SQL through the one [`Session`] and gives the
 //! claim a status with its evidence (JSON) and framework references. The rows form the
-//! `scorecard` table ([`scorecard_schema`]), stored per run in
+//! `scorecard` table ([`ScoredClaim`](crate::model::ScoredClaim)), stored per run in
 //! `LAKE/scorecards/run=<run>/scorecard.parquet` and visible to SQL as `scorecards`.
 //!
 //! # Statuses
@@ -65,11 +65,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, Int64Array, ListBuilder, RecordBatch, StringArray, StringBuilder,
-    TimestampMicrosecondArray,
-};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::array::RecordBatch;
+use arrow::datatypes::SchemaRef;
 use serde_json::{Map, Value, json};
 
 pub use claims::{Claim, ClaimKind, Profile};
@@ -77,39 +74,11 @@ pub use claims::{Claim, ClaimKind, Profile};
 use crate::error::Result;
 use crate::lake::Lake;
 use crate::lake::tables::RunRecord;
+use crate::model::{Category, ClaimStatus, ScoredClaim};
 use crate::session::{Params, Session};
-
-/// Claim statuses, best first.
-pub const STATUSES: &[&str] = &["verified", "partial", "unverified", "contradicted"];
+use strum::VariantArray;
 
 const DAY_US: f64 = 86_400_000_000.0;
-
-/// The scorecard's schema (one row per provider, tenant and claim).
-pub fn scorecard_schema() -> SchemaRef {
-    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
-    Arc::new(Schema::new(vec![
-        s("provider", false),
-        s("tenant", false),
-        s("claim_id", false),
-        s("kind", false),
-        s("statement", false),
-        s("status", false),
-        s("evidence", false),
-        Field::new(
-            "frameworks",
-            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
-            true,
-        ),
-        s("source_url", true),
-        Field::new("score", DataType::Int64, true),
-        Field::new(
-            "as_of",
-            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-            true,
-        ),
-        s("run_id", true),
-    ]))
-}
 
 /// One scored claim.
 #[derive(Debug, Clone)]
@@ -119,7 +88,7 @@ pub struct ClaimScore {
     pub claim_id: String,
     pub kind: ClaimKind,
     pub statement: String,
-    pub status: &'static str,
+    pub status: ClaimStatus,
     pub evidence: Value,
     pub frameworks: Vec<String>,
     pub source_url: String,
@@ -132,8 +101,8 @@ pub struct TenantScore {
     pub tenant: String,
     /// 0-100; None when no claim could be weighed.
     pub score: Option<i64>,
-    /// Claims per status, in [`STATUSES`] order.
-    pub counts: [usize; 4],
+    /// Claims per status, indexed by [`ClaimStatus`] (`counts[status as usize]`).
+    pub counts: [usize; ClaimStatus::VARIANTS.len()],
 }
 
 /// The result of one scoring run.
@@ -238,7 +207,7 @@ async fn scorecard_inner(
             continue;
         };
         let gaps = all_gaps.remove(&profile.provider).unwrap_or_default();
-        let mut per_claim: Vec<BTreeMap<String, (&'static str, Value)>> = Vec::new();
+        let mut per_claim: Vec<BTreeMap<String, (ClaimStatus, Value)>> = Vec::new();
         for claim in &profile.claims {
             per_claim.push(score_claim(session, &profile.provider, claim, covs, &gaps).await?);
         }
@@ -249,7 +218,7 @@ async fn scorecard_inner(
                 let (status, mut evidence) = judged
                     .get(&tenant)
                     .cloned()
-                    .unwrap_or(("unverified", json!({})));
+                    .unwrap_or((ClaimStatus::Unverified, json!({})));
                 if let Value::Object(m) = &mut evidence {
                     for k in ["first_event", "last_event", "window_days", "events"] {
                         let key = match k {
@@ -305,24 +274,12 @@ pub fn weight(c: &ClaimScore) -> f64 {
     }
 }
 
-/// Points of a status (see the module doc).
-pub fn points(status: &str) -> f64 {
-    match status {
-        "verified" => 1.0,
-        "partial" => 0.5,
-        "unverified" => 0.25,
-        _ => 0.0,
-    }
-}
-
 fn tenant_score(provider: &str, tenant: &str, claims: &[ClaimScore]) -> TenantScore {
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; ClaimStatus::VARIANTS.len()];
     let (mut num, mut den) = (0.0, 0.0);
     for c in claims {
-        if let Some(i) = STATUSES.iter().position(|s| *s == c.status) {
-            counts[i] += 1;
-        }
-        num += weight(c) * points(c.status);
+        counts[c.status as usize] += 1;
+        num += weight(c) * c.status.points();
         den += weight(c);
     }
     TenantScore {
@@ -334,44 +291,38 @@ fn tenant_score(provider: &str, tenant: &str, claims: &[ClaimScore]) -> TenantSc
 }
 
 impl Scorecard {
-    /// The rows in the [`scorecard_schema`].
-    pub fn batch(&self) -> Result<RecordBatch> {
+    /// The rows as stored ([`ScoredClaim::schema`]).
+    pub fn rows(&self) -> Vec<ScoredClaim> {
         let score_of: BTreeMap<(&str, &str), Option<i64>> = self
             .scores
             .iter()
             .map(|s| ((s.provider.as_str(), s.tenant.as_str()), s.score))
             .collect();
-        let strs = |f: &dyn Fn(&ClaimScore) -> String| -> ArrayRef {
-            Arc::new(StringArray::from_iter_values(self.claims.iter().map(f)))
-        };
-        let mut fw = ListBuilder::new(StringBuilder::new());
-        for c in &self.claims {
-            for f in &c.frameworks {
-                fw.values().append_value(f);
-            }
-            fw.append(true);
-        }
-        let n = self.claims.len();
-        let cols: Vec<ArrayRef> = vec![
-            strs(&|c| c.provider.clone()),
-            strs(&|c| c.tenant.clone()),
-            strs(&|c| c.claim_id.clone()),
-            strs(&|c| c.kind.as_str().to_string()),
-            strs(&|c| c.statement.clone()),
-            strs(&|c| c.status.to_string()),
-            strs(&|c| c.evidence.to_string()),
-            Arc::new(fw.finish()),
-            strs(&|c| c.source_url.clone()),
-            Arc::new(Int64Array::from_iter(self.claims.iter().map(|c| {
-                score_of
+        self.claims
+            .iter()
+            .map(|c| ScoredClaim {
+                provider: c.provider.clone(),
+                tenant: c.tenant.clone(),
+                claim_id: c.claim_id.clone(),
+                kind: c.kind.as_str().to_string(),
+                statement: c.statement.clone(),
+                status: c.status,
+                evidence: c.evidence.to_string(),
+                frameworks: Some(c.frameworks.clone()),
+                source_url: Some(c.source_url.clone()),
+                score: score_of
                     .get(&(c.provider.as_str(), c.tenant.as_str()))
                     .copied()
-                    .flatten()
-            }))),
-            Arc::new(TimestampMicrosecondArray::from(vec![self.as_of; n]).with_timezone("UTC")),
-            Arc::new(StringArray::from(vec![self.run_id.as_str(); n])),
-        ];
-        Ok(RecordBatch::try_new(scorecard_schema(), cols)?)
+                    .flatten(),
+                as_of: Some(self.as_of),
+                run_id: Some(self.run_id.clone()),
+            })
+            .collect()
+    }
+
+    /// The rows as one batch of [`ScoredClaim::schema`].
+    pub fn batch(&self) -> Result<RecordBatch> {
+        ScoredClaim::to_batch(&self.rows())
     }
 
     /// The rows as JSON objects with the scorecard's columns (evidence parsed).
@@ -433,7 +384,13 @@ impl Scorecard {
                 )?;
                 last = (c.provider.clone(), c.tenant.clone());
             }
-            writeln!(out, "  {:<13} {:<45} {}", c.status, c.claim_id, c.statement)?;
+            writeln!(
+                out,
+                "  {:<13} {:<45} {}",
+                c.status.as_str(),
+                c.claim_id,
+                c.statement
+            )?;
         }
         writeln!(
             out,
@@ -465,33 +422,33 @@ pub fn frameworks(c: &Claim) -> Vec<String> {
         ]),
         ClaimKind::EventType | ClaimKind::Category => {}
     }
-    match c.category.as_deref() {
-        Some("admin") => v.extend([
+    match c.category.as_deref().and_then(|c| Category::parse(c).ok()) {
+        Some(Category::Admin) => v.extend([
             "SOC 2 CC6.3",
             "ISO 27001:2022 A.5.18",
             "ISO 27001:2022 A.8.2",
             "NIST CSF 2.0 PR.AA-05",
             "OWASP NHI5",
         ]),
-        Some("token") => v.extend([
+        Some(Category::Token) => v.extend([
             "SOC 2 CC6.1",
             "ISO 27001:2022 A.5.17",
             "NIST CSF 2.0 PR.AA-01",
             "OWASP NHI2",
             "OWASP NHI7",
         ]),
-        Some("lifecycle") => v.extend([
+        Some(Category::Lifecycle) => v.extend([
             "SOC 2 CC6.2",
             "ISO 27001:2022 A.5.16",
             "NIST CSF 2.0 PR.AA-01",
             "OWASP NHI1",
         ]),
-        Some("policy") => v.extend([
+        Some(Category::Policy) => v.extend([
             "SOC 2 CC6.1",
             "ISO 27001:2022 A.5.15",
             "NIST CSF 2.0 PR.AA-05",
         ]),
-        Some("authentication") => v.extend([
+        Some(Category::Authentication) => v.extend([
             "SOC 2 CC6.1",
             "ISO 27001:2022 A.8.16",
             "NIST CSF 2.0 DE.CM-03",
@@ -510,7 +467,7 @@ pub fn frameworks(c: &Claim) -> Vec<String> {
 // ---------------------------------------------------------------------------------------
 // Evidence queries. Each runs once per provider and claim, grouped by tenant.
 
-type Judged = BTreeMap<String, (&'static str, Value)>;
+type Judged = BTreeMap<String, (ClaimStatus, Value)>;
 
 /// A SQL string literal.
 fn lit(s: &str) -> String {
@@ -631,9 +588,9 @@ async fn score_claim(
                 m.insert("volume_drops".into(), Value::Array(drops.clone()));
             }
             if !silent.is_empty() {
-                *status = "contradicted";
-            } else if !drops.is_empty() && *status == "verified" {
-                *status = "partial";
+                *status = ClaimStatus::Contradicted;
+            } else if !drops.is_empty() && *status == ClaimStatus::Verified {
+                *status = ClaimStatus::Partial;
             }
         }
     }
@@ -709,13 +666,13 @@ async fn event_type_claim(
         }
         let found = types.len() - missing.len();
         let status = if strong {
-            "contradicted"
+            ClaimStatus::Contradicted
         } else if missing.is_empty() {
-            "verified"
+            ClaimStatus::Verified
         } else if found > 0 {
-            "partial"
+            ClaimStatus::Partial
         } else {
-            "unverified"
+            ClaimStatus::Unverified
         };
         examples.truncate(5);
         out.insert(
@@ -759,7 +716,11 @@ async fn category_claim(
         let tenant = str_of(cov, "tenant");
         let hit = found.iter().find(|r| str_of(r, "tenant") == tenant);
         let n = hit.map_or(0.0, |r| num_of(r, "n")) as i64;
-        let status = if n > 0 { "verified" } else { "unverified" };
+        let status = if n > 0 {
+            ClaimStatus::Verified
+        } else {
+            ClaimStatus::Unverified
+        };
         out.insert(
             tenant,
             (
@@ -844,15 +805,15 @@ async fn field_claim(
             ratios.insert(label.clone(), json!((ratio * 10000.0).round() / 10000.0));
         }
         let status = if n == 0.0 {
-            "unverified"
+            ClaimStatus::Unverified
         } else if any_zero {
-            "contradicted"
+            ClaimStatus::Contradicted
         } else if min < 1.0 {
-            "partial"
+            ClaimStatus::Partial
         } else {
-            "verified"
+            ClaimStatus::Verified
         };
-        let examples = if status == "verified" {
+        let examples = if status == ClaimStatus::Verified {
             hit.and_then(|r| r.get("examples").cloned())
         } else {
             hit.and_then(|r| r.get("missing_examples").cloned())
@@ -866,7 +827,7 @@ async fn field_claim(
                     "fill_ratio": ratios,
                     "min_fill_ratio": if n > 0.0 { json!(min) } else { Value::Null },
                     "examples": examples.unwrap_or(json!([])),
-                    "examples_are": if status == "verified" { "events with every field" } else { "events missing a claimed field" },
+                    "examples_are": if status == ClaimStatus::Verified { "events with every field" } else { "events missing a claimed field" },
                 }),
             ),
         );
@@ -921,22 +882,22 @@ async fn retention_claim(
             (None, _) => {
                 ev["testable"] = json!(false);
                 ev["reason"] = json!("no documented number of days to compare with");
-                "unverified"
+                ClaimStatus::Unverified
             }
-            (Some(_), None) => "unverified",
+            (Some(_), None) => ClaimStatus::Unverified,
             (Some((_, days)), Some(w)) => {
                 if w + 1.0 >= *days as f64 {
-                    "verified"
+                    ClaimStatus::Verified
                 } else if claim.export_complete {
                     ev["reason"] = json!(format!(
                         "the export is stated to be complete but covers {w:.1} days, less than the claimed {days} days"
                     ));
-                    "contradicted"
+                    ClaimStatus::Contradicted
                 } else {
                     ev["reason"] = json!(format!(
                         "the export covers {w:.1} of the claimed {days} days; not stated to be complete"
                     ));
-                    "partial"
+                    ClaimStatus::Partial
                 }
             }
         };
@@ -990,12 +951,12 @@ async fn latency_claim(
             (None, _) => {
                 ev["testable"] = json!(false);
                 ev["reason"] = json!("no documented number of minutes to compare with");
-                "unverified"
+                ClaimStatus::Unverified
             }
             (Some(_), None) => {
                 ev["testable"] = json!(false);
                 ev["reason"] = json!("the export carries no delivery time to measure latency");
-                "unverified"
+                ClaimStatus::Unverified
             }
             (Some((_, minutes)), Some(r)) => {
                 let mean = num_of(r, "mean_delay_minutes");
@@ -1011,9 +972,9 @@ async fn latency_claim(
                     r.get("max_delay_minutes").cloned().unwrap_or(Value::Null);
                 ev["examples"] = r.get("examples").cloned().unwrap_or(json!([]));
                 if mean <= *minutes {
-                    "verified"
+                    ClaimStatus::Verified
                 } else {
-                    "partial"
+                    ClaimStatus::Partial
                 }
             }
         };

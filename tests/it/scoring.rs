@@ -190,7 +190,7 @@ fn event_type_and_category_claims_get_each_status() {
     let score = card.scores[0].score.unwrap();
     assert!((0..=100).contains(&score));
     let batch = card.batch().unwrap();
-    assert_eq!(batch.schema(), scoring::scorecard_schema());
+    assert_eq!(batch.schema(), trailcheck::model::ScoredClaim::schema());
     assert_eq!(batch.num_rows(), 6);
 }
 
@@ -477,7 +477,7 @@ fn score_command_on_sample_logs() {
             .as_i64()
             .unwrap_or_else(|| panic!("no score: {r:#}"));
         assert!((0..=100).contains(&s));
-        assert!(scoring::STATUSES.contains(&r["status"].as_str().unwrap()));
+        assert!(trailcheck::model::ClaimStatus::parse(r["status"].as_str().unwrap()).is_ok());
         assert!(!r["frameworks"].as_array().unwrap().is_empty());
         assert_eq!(
             *scores.entry(key).or_insert(s),
