@@ -194,6 +194,7 @@ async fn scorecard_inner(
         session,
         "SELECT provider, tenant, first_event, last_event, window_days, days_covered, \
          days_with_events, events FROM coverage ORDER BY provider, tenant",
+        &Binds::default(),
     )
     .await?;
     let mut tenants: BTreeMap<String, Vec<Map<String, Value>>> = BTreeMap::new();
@@ -469,13 +470,36 @@ pub fn frameworks(c: &Claim) -> Vec<String> {
 
 type Judged = BTreeMap<String, (ClaimStatus, Value)>;
 
-/// A SQL string literal.
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+/// The values of one query, bound to its `$1`, `$2`, ... as text: what a claims
+/// profile says (provider, category, event types, JSON keys) never becomes SQL text.
+#[derive(Default)]
+struct Binds(Vec<String>);
+
+impl Binds {
+    /// Bind `value`; its placeholder.
+    fn bind(&mut self, value: &str) -> String {
+        self.0.push(value.to_string());
+        format!("${}", self.0.len())
+    }
+
+    /// Bind each item; their placeholders, comma-separated (for `IN (...)`).
+    fn list(&mut self, items: &[String]) -> String {
+        items
+            .iter()
+            .map(|i| self.bind(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
-fn list(items: &[String]) -> String {
-    items.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", ")
+/// An events column of `e`, quoted by DataFusion's unparser. The profile's column
+/// names are checked against the events schema when it is parsed; this keeps even an
+/// odd name an identifier.
+fn column(name: &str) -> Result<String> {
+    use datafusion::common::Column;
+    use datafusion::logical_expr::Expr;
+    let expr = Expr::Column(Column::new(Some("e"), name));
+    Ok(datafusion::sql::unparser::expr_to_sql(&expr)?.to_string())
 }
 
 fn str_of(m: &Map<String, Value>, k: &str) -> String {
@@ -491,8 +515,9 @@ fn num_of(m: &Map<String, Value>, k: &str) -> f64 {
 }
 
 /// Run a query and return its rows as JSON objects.
-async fn rows(session: &Session, sql: &str) -> Result<Vec<Map<String, Value>>> {
-    let batches = session.query(sql).await?;
+async fn rows(session: &Session, sql: &str, binds: &Binds) -> Result<Vec<Map<String, Value>>> {
+    let values: Vec<&str> = binds.0.iter().map(String::as_str).collect();
+    let batches = session.query_with(sql, &values).await?;
     let mut out = Vec::new();
     for b in &batches {
         let schema = b.schema();
@@ -515,23 +540,29 @@ const COLS: &str = "e.tenant, e.event_uid, e.time, e.event_type, e.category, e.a
 const SLIM: &str = "scoring_events";
 
 /// Events of one provider up to as_of, optionally narrowed by category / event types.
-fn scoped_events(provider: &str, category: Option<&str>, event_types: &[String]) -> String {
-    scoped(SLIM, COLS, provider, category, event_types)
+fn scoped_events(
+    b: &mut Binds,
+    provider: &str,
+    category: Option<&str>,
+    event_types: &[String],
+) -> String {
+    scoped(b, SLIM, COLS, provider, category, event_types)
 }
 
 fn scoped(
+    b: &mut Binds,
     table: &str,
     cols: &str,
     provider: &str,
     category: Option<&str>,
     event_types: &[String],
 ) -> String {
-    let mut w = format!("e.provider = {} AND e.time <= p.as_of", lit(provider));
+    let mut w = format!("e.provider = {} AND e.time <= p.as_of", b.bind(provider));
     if let Some(c) = category {
-        w.push_str(&format!(" AND e.category = {}", lit(c)));
+        w.push_str(&format!(" AND e.category = {}", b.bind(c)));
     }
     if !event_types.is_empty() {
-        w.push_str(&format!(" AND e.event_type IN ({})", list(event_types)));
+        w.push_str(&format!(" AND e.event_type IN ({})", b.list(event_types)));
     }
     format!("SELECT {cols} FROM {table} e CROSS JOIN params p WHERE {w}")
 }
@@ -545,6 +576,7 @@ async fn gaps(session: &Session) -> Result<BTreeMap<String, Gaps>> {
         session,
         "SELECT provider, tenant, subject_uid, verdict, summary FROM logging_gap \
          ORDER BY provider, tenant, subject_uid",
+        &Binds::default(),
     )
     .await?;
     let mut out: BTreeMap<String, Gaps> = BTreeMap::new();
@@ -604,31 +636,27 @@ async fn event_type_claim(
     covs: &[Map<String, Value>],
 ) -> Result<Judged> {
     let types = &claim.event_types;
-    let present = rows(
-        session,
-        &format!(
-            "SELECT e.tenant, e.event_type, count(*) AS n, \
-                    array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
-             FROM ({}) e GROUP BY e.tenant, e.event_type",
-            scoped_events(provider, None, types)
-        ),
-    )
-    .await?;
-    let implied = rows(
-        session,
-        &format!(
-            "SELECT e.tenant, r.event_type, r.implied_by_action, r.strength, count(*) AS n, \
-                    array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
-             FROM claimed_event_types r \
-             JOIN ({}) e ON e.action = r.implied_by_action \
-             WHERE r.provider = {} AND r.event_type IN ({}) \
-             GROUP BY e.tenant, r.event_type, r.implied_by_action, r.strength",
-            scoped_events(provider, None, &[]),
-            lit(provider),
-            list(types)
-        ),
-    )
-    .await?;
+    let mut b = Binds::default();
+    let sql = format!(
+        "SELECT e.tenant, e.event_type, count(*) AS n, \
+                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+         FROM ({}) e GROUP BY e.tenant, e.event_type",
+        scoped_events(&mut b, provider, None, types)
+    );
+    let present = rows(session, &sql, &b).await?;
+    let mut b = Binds::default();
+    let sql = format!(
+        "SELECT e.tenant, r.event_type, r.implied_by_action, r.strength, count(*) AS n, \
+                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+         FROM claimed_event_types r \
+         JOIN ({}) e ON e.action = r.implied_by_action \
+         WHERE r.provider = {} AND r.event_type IN ({}) \
+         GROUP BY e.tenant, r.event_type, r.implied_by_action, r.strength",
+        scoped_events(&mut b, provider, None, &[]),
+        b.bind(provider),
+        b.list(types)
+    );
+    let implied = rows(session, &sql, &b).await?;
     let mut out = Judged::new();
     for cov in covs {
         let tenant = str_of(cov, "tenant");
@@ -701,16 +729,14 @@ async fn category_claim(
     covs: &[Map<String, Value>],
 ) -> Result<Judged> {
     let category = claim.category.as_deref().unwrap_or("other");
-    let found = rows(
-        session,
-        &format!(
-            "SELECT e.tenant, count(*) AS n, count(DISTINCT e.event_type) AS event_types, \
-                    array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
-             FROM ({}) e GROUP BY e.tenant",
-            scoped_events(provider, Some(category), &[])
-        ),
-    )
-    .await?;
+    let mut b = Binds::default();
+    let sql = format!(
+        "SELECT e.tenant, count(*) AS n, count(DISTINCT e.event_type) AS event_types, \
+                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+         FROM ({}) e GROUP BY e.tenant",
+        scoped_events(&mut b, provider, Some(category), &[])
+    );
+    let found = rows(session, &sql, &b).await?;
     let mut out = Judged::new();
     for cov in covs {
         let tenant = str_of(cov, "tenant");
@@ -744,9 +770,15 @@ async fn field_claim(
     covs: &[Map<String, Value>],
 ) -> Result<Judged> {
     // Each claimed field as (label, SQL predicate "is filled").
+    let mut b = Binds::default();
     let mut preds: Vec<(String, String)> = Vec::new();
     for path in &claim.fields {
-        let keys = path.iter().map(|k| lit(k)).collect::<Vec<_>>().join(", ");
+        // Typed: json_get_json checks its path arguments when the query is planned.
+        let keys = path
+            .iter()
+            .map(|k| format!("CAST({} AS VARCHAR)", b.bind(k)))
+            .collect::<Vec<_>>()
+            .join(", ");
         let v = format!("json_get_json(e.raw, {keys})");
         preds.push((
             format!("raw.{}", path.join(".")),
@@ -755,7 +787,7 @@ async fn field_claim(
     }
     for col in &claim.columns {
         // Columns are checked against the events schema when the profile is parsed.
-        preds.push((col.clone(), format!("(e.\"{col}\" IS NOT NULL)")));
+        preds.push((col.clone(), format!("({} IS NOT NULL)", column(col)?)));
     }
     let all = preds
         .iter()
@@ -768,28 +800,27 @@ async fn field_claim(
         .map(|(i, (_, p))| format!("sum(CASE WHEN {p} THEN 1 ELSE 0 END) AS f{i}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let found = rows(
-        session,
-        &format!(
-            "SELECT e.tenant, count(*) AS n, {sums}, \
+    let mut extra = String::new();
+    for c in &claim.columns {
+        if !COLS.split(", ").any(|x| x == format!("e.{c}")) {
+            extra.push_str(&format!(", {}", column(c)?));
+        }
+    }
+    let sql = format!(
+        "SELECT e.tenant, count(*) AS n, {sums}, \
                     array_slice(array_agg(e.event_uid ORDER BY e.time) FILTER (WHERE NOT ({all})), 1, 5) AS missing_examples, \
                     array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
              FROM ({}) e GROUP BY e.tenant",
-            scoped(
-                "events",
-                &format!("{COLS}, e.raw{}", claim
-                    .columns
-                    .iter()
-                    .filter(|c| !COLS.split(", ").any(|x| x == format!("e.{c}")))
-                    .map(|c| format!(", e.\"{c}\""))
-                    .collect::<String>()),
-                provider,
-                claim.category.as_deref(),
-                &claim.event_types
-            )
-        ),
-    )
-    .await?;
+        scoped(
+            &mut b,
+            "events",
+            &format!("{COLS}, e.raw{extra}"),
+            provider,
+            claim.category.as_deref(),
+            &claim.event_types
+        )
+    );
+    let found = rows(session, &sql, &b).await?;
     let mut out = Judged::new();
     for cov in covs {
         let tenant = str_of(cov, "tenant");
@@ -849,17 +880,15 @@ async fn retention_claim(
             .min_by_key(|(_, d)| **d)
             .map(|(t, d)| (t.clone(), *d)),
     };
-    let found = rows(
-        session,
-        &format!(
-            "SELECT e.tenant, count(*) AS n, CAST(min(e.time) AS BIGINT) AS first_us, \
-                    min(e.time) AS first_event, \
-                    array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
-             FROM ({}) e GROUP BY e.tenant",
-            scoped_events(provider, claim.category.as_deref(), &[])
-        ),
-    )
-    .await?;
+    let mut b = Binds::default();
+    let sql = format!(
+        "SELECT e.tenant, count(*) AS n, CAST(min(e.time) AS BIGINT) AS first_us, \
+                min(e.time) AS first_event, \
+                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+         FROM ({}) e GROUP BY e.tenant",
+        scoped_events(&mut b, provider, claim.category.as_deref(), &[])
+    );
+    let found = rows(session, &sql, &b).await?;
     let mut out = Judged::new();
     for cov in covs {
         let tenant = str_of(cov, "tenant");
@@ -919,10 +948,9 @@ async fn latency_claim(
         .map(|(k, v)| (k.clone(), *v));
     // Only CloudTrail S3 object names carry a delivery time.
     let found = if claimed.is_some() && provider == "aws_cloudtrail" {
-        rows(
-            session,
-            &format!(
-                "WITH d AS ( \
+        let mut b = Binds::default();
+        let sql = format!(
+            "WITH d AS ( \
                    SELECT e.tenant, e.event_uid, e.time, \
                           (CAST(to_timestamp(regexp_match(e.source_file, '_([0-9]{{8}}T[0-9]{{4}})Z_')[1], '%Y%m%dT%H%M') AS BIGINT) / 1000 \
                            - CAST(e.time AS BIGINT)) / 60000000.0 AS delay_minutes \
@@ -932,10 +960,16 @@ async fn latency_claim(
                         median(delay_minutes) AS median_delay_minutes, max(delay_minutes) AS max_delay_minutes, \
                         array_slice(array_agg(event_uid ORDER BY delay_minutes DESC), 1, 5) AS examples \
                  FROM d WHERE delay_minutes >= 0 GROUP BY tenant",
-                scoped(SLIM, &format!("{COLS}, e.source_file"), provider, None, &[])
-            ),
-        )
-        .await?
+            scoped(
+                &mut b,
+                SLIM,
+                &format!("{COLS}, e.source_file"),
+                provider,
+                None,
+                &[]
+            )
+        );
+        rows(session, &sql, &b).await?
     } else {
         Vec::new()
     };
