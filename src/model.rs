@@ -247,6 +247,44 @@ impl Finding {
     }
 }
 
+/// One documented claim of one provider/tenant, scored (docs/design.md section 6): the
+/// `scorecards` table's row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoredClaim {
+    pub provider: String,
+    pub tenant: String,
+    pub claim_id: String,
+    /// The claim's kind (`event_type`, `category`, `field`, `retention`, `latency`).
+    pub kind: String,
+    pub statement: String,
+    pub status: ClaimStatus,
+    /// A JSON object, as text (counts, ratios, windows and example events).
+    pub evidence: String,
+    pub frameworks: Option<Vec<String>>,
+    pub source_url: Option<String>,
+    /// The provider/tenant's score 0-100 (null when no claim could be weighed).
+    pub score: Option<i64>,
+    /// Microseconds since the epoch, UTC.
+    pub as_of: Option<i64>,
+    /// The score run that stored it.
+    pub run_id: Option<String>,
+}
+
+static SCORED_CLAIM_FIELDS: LazyLock<Vec<FieldRef>> =
+    LazyLock::new(|| traced::<ScoredClaim>(&["status"], &["as_of"], &["frameworks"]));
+
+impl ScoredClaim {
+    /// The stored scorecards' schema.
+    pub fn schema() -> SchemaRef {
+        Arc::new(Schema::new(SCORED_CLAIM_FIELDS.clone()))
+    }
+
+    /// Scored claims as one batch of [`ScoredClaim::schema`].
+    pub fn to_batch(rows: &[ScoredClaim]) -> Result<RecordBatch> {
+        serde_arrow::to_record_batch(&SCORED_CLAIM_FIELDS, &rows).map_err(arrow_error)
+    }
+}
+
 fn arrow_error(e: serde_arrow::Error) -> Error {
     Error::Arrow(arrow::error::ArrowError::ExternalError(Box::new(e)))
 }
@@ -658,6 +696,48 @@ mod tests {
             s("run_id", true),
         ]);
         assert_eq!(Finding::schema().as_ref(), &expected);
+    }
+
+    #[test]
+    fn the_scorecard_schema_is_the_stored_one() {
+        // The layout of the scorecards stored before this type existed.
+        let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
+        let expected = Schema::new(vec![
+            s("provider", false),
+            s("tenant", false),
+            s("claim_id", false),
+            s("kind", false),
+            s("statement", false),
+            s("status", false),
+            s("evidence", false),
+            Field::new(
+                "frameworks",
+                DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+                true,
+            ),
+            s("source_url", true),
+            Field::new("score", DataType::Int64, true),
+            Field::new("as_of", timestamp_type(), true),
+            s("run_id", true),
+        ]);
+        assert_eq!(ScoredClaim::schema().as_ref(), &expected);
+        let row = ScoredClaim {
+            provider: "okta".into(),
+            tenant: "t".into(),
+            claim_id: "c".into(),
+            kind: "field".into(),
+            statement: "s".into(),
+            status: ClaimStatus::Partial,
+            evidence: "{}".into(),
+            frameworks: Some(vec!["SOC 2 CC7.2".into()]),
+            source_url: Some("https://example.com".into()),
+            score: None,
+            as_of: Some(1),
+            run_id: Some("r".into()),
+        };
+        let batch = ScoredClaim::to_batch(&[row]).unwrap();
+        assert_eq!(batch.schema(), ScoredClaim::schema());
+        assert_eq!(batch.num_rows(), 1);
     }
 
     #[test]

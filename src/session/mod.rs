@@ -156,7 +156,7 @@ impl Session {
             &ctx,
             "scorecards",
             &lake_dir.join("scorecards"),
-            crate::scoring::scorecard_schema(),
+            crate::model::ScoredClaim::schema(),
         )
         .await?;
         for (name, csv) in REFERENCE.iter() {

@@ -190,7 +190,7 @@ fn event_type_and_category_claims_get_each_status() {
     let score = card.scores[0].score.unwrap();
     assert!((0..=100).contains(&score));
     let batch = card.batch().unwrap();
-    assert_eq!(batch.schema(), scoring::scorecard_schema());
+    assert_eq!(batch.schema(), trailcheck::model::ScoredClaim::schema());
     assert_eq!(batch.num_rows(), 6);
 }
 
@@ -232,6 +232,69 @@ fn field_claims_use_fill_ratios() {
         json!(0.0)
     );
     assert_eq!(s["no-events"].0, "unverified");
+}
+
+/// Text of a claims profile is data: quotes, comment markers and `) OR (1=1` in an event
+/// type, a JSON key or a statement match only what they say (values are bound to the
+/// queries, never pasted into them).
+#[test]
+fn hostile_profile_text_is_scored_as_plain_data() {
+    const HOSTILE: &str = r#"x' OR '1'='1"; DROP TABLE events; --) OR (1=1"#;
+    const ABSENT: &str = r#"y') OR (1=1) OR ('"; --"#;
+    let mut events = okta_events();
+    events.push(ev(
+        "h1",
+        "2026-06-09T09:00:00Z",
+        HOSTILE,
+        "other",
+        "other",
+        json!({"uuid": "h1", HOSTILE: "filled"}),
+    ));
+    let lake = fixture_lake(&events);
+    let hostile_claim = |id: &str, body: &str| {
+        format!("\n[[claim]]\nid = \"{id}\"\nstatement = '''{HOSTILE}'''\n{body}\n{SRC}")
+    };
+    let card = score(
+        lake.path(),
+        &profile(&[
+            hostile_claim(
+                "present",
+                &format!("kind = \"event_type\"\nevent_types = ['''{HOSTILE}''']"),
+            ),
+            hostile_claim(
+                "absent",
+                &format!("kind = \"event_type\"\nevent_types = ['''{ABSENT}''']"),
+            ),
+            hostile_claim(
+                "field",
+                &format!("kind = \"field\"\nfields = [['''{HOSTILE}''']]"),
+            ),
+            hostile_claim(
+                "field-absent",
+                &format!("kind = \"field\"\nfields = [['''{ABSENT}''']]"),
+            ),
+        ]),
+    );
+    let s = statuses(&card);
+    assert_eq!(s["present"].0, "verified", "{:#}", s["present"].1);
+    assert_eq!(s["present"].1["event_counts"][HOSTILE], 1);
+    assert_eq!(s["present"].1["examples"], json!(["h1"]));
+    assert_eq!(s["absent"].0, "unverified", "{:#}", s["absent"].1);
+    assert_eq!(s["absent"].1["event_counts"][ABSENT], 0);
+    // One event of the fifteen has the key.
+    assert_eq!(s["field"].0, "partial", "{:#}", s["field"].1);
+    assert_eq!(s["field"].1["events_checked"], 15);
+    assert_eq!(
+        s["field-absent"].0, "contradicted",
+        "{:#}",
+        s["field-absent"].1
+    );
+    let row = card
+        .claims
+        .iter()
+        .find(|c| c.claim_id == "present")
+        .unwrap();
+    assert_eq!(row.statement, HOSTILE);
 }
 
 #[test]
@@ -455,7 +518,7 @@ fn score_command_on_sample_logs() {
             .as_i64()
             .unwrap_or_else(|| panic!("no score: {r:#}"));
         assert!((0..=100).contains(&s));
-        assert!(scoring::STATUSES.contains(&r["status"].as_str().unwrap()));
+        assert!(trailcheck::model::ClaimStatus::parse(r["status"].as_str().unwrap()).is_ok());
         assert!(!r["frameworks"].as_array().unwrap().is_empty());
         assert_eq!(
             *scores.entry(key).or_insert(s),
