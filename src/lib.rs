@@ -19,6 +19,7 @@
 //! `main.rs` only parses the command line (in [`cli`]) and maps results to exit codes.
 
 pub mod analyze;
+pub mod claims;
 pub mod cli;
 pub mod error;
 pub mod event;

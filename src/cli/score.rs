@@ -28,7 +28,7 @@ pub fn score(a: &ScoreArgs) -> anyhow::Result<ExitStatus> {
     let mut sink = a.output.sink()?;
     let card = score_lake(&runtime()?, a)?;
     let rows = Output {
-        schema: crate::scoring::scorecard_schema(),
+        schema: crate::model::ScoredClaim::schema(),
         batches: vec![card.batch()?],
     }
     .shaped(&[], &["evidence"])?;

@@ -8,7 +8,7 @@ use arrow::array::RecordBatch;
 use serde_json::{Value, json};
 use strum::VariantArray;
 
-use super::claims::ClaimKind;
+use crate::claims::ClaimKind;
 use crate::error::Result;
 use crate::model::{ClaimStatus, ScoredClaim};
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::claims::{Claim, ClaimKind};
 use super::query::{Binds, COLS, Gaps, SLIM, column, num_of, rows, scoped, scoped_events, str_of};
+use crate::claims::{Claim, ClaimKind};
 use crate::error::Result;
 use crate::model::ClaimStatus;
 use crate::session::Session;

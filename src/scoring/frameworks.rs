@@ -1,7 +1,7 @@
 //! The frameworks table of claims: which SOC 2, ISO 27001, NIST CSF and OWASP NHI
 //! references a claim supports, from its kind and category unless the profile names its own.
 
-use super::claims::{Claim, ClaimKind};
+use crate::claims::{Claim, ClaimKind};
 use crate::model::Category;
 
 /// Framework references of a claim: the profile's own, else by kind and category.

@@ -61,26 +61,24 @@
 //!
 //! # Modules
 //!
-//! [`claims`] the claims profiles (the spec); `card` the [`Scorecard`], weights, points
+//! [`claims`] (crate::claims, beside the scorer: the session reads it too) the claims profiles (the spec); `card` the [`Scorecard`], weights, points
 //! and outputs; `frameworks` the frameworks table of claims; `query` the SQL over the
 //! lake (profile values bound as parameters); `checks` the five claim checks and the
 //! continuity check. This module runs them: [`score`] and [`scorecard`].
 
 mod card;
 mod checks;
-pub mod claims;
+
 mod frameworks;
 mod query;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use arrow::datatypes::SchemaRef;
 use serde_json::{Map, Value, json};
 
+pub use crate::claims::{self, Claim, ClaimKind, Profile};
 pub use card::{ClaimScore, Scorecard, TenantScore, weight};
-pub use claims::{Claim, ClaimKind, Profile};
 pub use frameworks::frameworks;
 
 use crate::error::Result;
@@ -90,7 +88,7 @@ use crate::model::ClaimStatus;
 use crate::session::{Params, Session};
 use card::tenant_score;
 use checks::{Judged, score_claim};
-use query::{Binds, COLS, SLIM, gaps, rows, str_of};
+use query::{Binds, gaps, rows, str_of};
 
 #[derive(Debug, Clone)]
 pub struct ScoreOptions {
@@ -140,26 +138,7 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
 
 /// Score every provider/tenant of the session's lake against `profiles`.
 pub async fn scorecard(session: &Session, profiles: &[Profile], run_id: &str) -> Result<Scorecard> {
-    // The events columns the queries need (all but `raw`), read once into memory.
-    let df = session
-        .ctx
-        .sql(&format!(
-            "SELECT e.provider, {COLS}, e.source_file FROM events e CROSS JOIN params p WHERE e.time <= p.as_of"
-        ))
-        .await?;
-    let planned: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-    let batches = df.collect().await?;
-    let schema = batches.first().map_or(planned, |b| b.schema());
-    session.ctx.register_table(
-        SLIM,
-        Arc::new(datafusion::datasource::MemTable::try_new(
-            schema,
-            vec![batches],
-        )?),
-    )?;
-    let result = scorecard_inner(session, profiles, run_id).await;
-    session.ctx.deregister_table(SLIM)?;
-    result
+    scorecard_inner(session, profiles, run_id).await
 }
 
 async fn scorecard_inner(

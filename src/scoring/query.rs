@@ -1,6 +1,6 @@
 //! The queries over the lake: each claim check's SQL is built here, with every value
 //! from a claims profile bound as a parameter (`$1`, ...) and every profile column
-//! quoted by DataFusion, over the slim copy of `events` ([`SLIM`]) made for one
+//! quoted by DataFusion, over the slim view of `events` ([`SLIM`]) kept for one
 //! scoring run; the rows come back as JSON objects.
 
 use std::collections::BTreeMap;
@@ -80,8 +80,9 @@ pub(super) async fn rows(
 /// claims ask for it).
 pub(super) const COLS: &str = "e.tenant, e.event_uid, e.time, e.event_type, e.category, e.action";
 
-/// The in-memory table of [`COLS`] (plus provider, source_file) while scoring.
-pub(super) const SLIM: &str = "scoring_events";
+/// The view of [`COLS`] (plus provider, source_file) up to as_of,
+/// `queries/views/evidence_events.sql`: kept for the session like every view.
+pub(super) const SLIM: &str = "evidence_events";
 
 /// Events of one provider up to as_of, optionally narrowed by category / event types.
 pub(super) fn scoped_events(

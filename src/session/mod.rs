@@ -36,7 +36,7 @@ pub static REFERENCE: std::sync::LazyLock<[(&str, String); 2]> = std::sync::Lazy
         ("admin_roles", crate::providers::admin_roles_csv()),
         (
             "claimed_event_types",
-            crate::scoring::claims::claimed_event_types_csv(),
+            crate::claims::claimed_event_types_csv(),
         ),
     ]
 });

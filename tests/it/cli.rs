@@ -143,7 +143,7 @@ fn json_outputs_keep_their_contract() {
         ("analyze", 15),
         (
             "score",
-            trailcheck::scoring::scorecard_schema().fields().len(),
+            trailcheck::model::ScoredClaim::schema().fields().len(),
         ),
     ] {
         let json = ok(bin()

@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use trailcheck::claims;
 use trailcheck::providers::{self, ADMIN_ROLES_HEADER, PROVIDERS};
-use trailcheck::scoring::claims;
 
 use crate::common::{provider_dir, samples_dir};
 
