@@ -9,11 +9,12 @@
 //! precedence. A view that fails to plan reports the query file it came from.
 //!
 //! The views of `queries/views/` are read many times by one statement (`findings_current`
-//! unions eleven rules, most of which read `identities`): as plain views each reference
+//! unions every rule, most of which read `identities`): as plain views each reference
 //! scanned the lake again (39 s and 2.7 GB for `SELECT count(*) FROM findings_current`
-//! over the sample lake; 10 s and 0.65 GB kept). Those are [`CachedView`]s: computed the first time a scan
-//! needs them and kept while the lake's files stay as they were, so `sql`, the REPL and
-//! `serve` see new ingests and analyses without recomputing on every reference.
+//! over the sample lake; 10 s and 0.65 GB kept). Those are [`CachedView`]s: computed the
+//! first time a scan needs them and kept for the session, or in a live session (`serve`,
+//! the REPL) while the lake's files stay as they were, so those see new ingests and
+//! analyses without recomputing on every reference. It is the one way views are kept.
 //!
 //! Every table registered here is wrapped in a [`ReadOnlyTable`], which answers
 //! `INSERT`, `UPDATE`, `DELETE` and `TRUNCATE` with an error whatever planned them, and
@@ -94,7 +95,8 @@ impl LazyViews {
     }
 
     /// Add a view `name AS sql`; `origin` names its source in planning errors. A
-    /// `cached` view is computed once per state of the lake ([`CachedView`]).
+    /// `cached` view is computed once per session, or per state of the lake in a live one
+    /// ([`CachedView`]).
     pub fn add(&mut self, name: &str, sql: String, origin: String, cached: bool) {
         self.views.insert(
             name.to_string(),
