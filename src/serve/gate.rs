@@ -84,7 +84,12 @@ pub fn judge(statement: &Statement) -> Verdict {
         | Statement::Fetch { .. }
         | Statement::Close { .. } => Verdict::Pass,
         Statement::Set(set) => judge_set(set),
-        Statement::Discard { .. } | Statement::Reset(_) => Verdict::Acknowledge,
+        // Nothing is written, so a savepoint has nothing to keep: acknowledged (SQLAlchemy
+        // and psycopg open one around their first queries).
+        Statement::Discard { .. }
+        | Statement::Reset(_)
+        | Statement::Savepoint { .. }
+        | Statement::ReleaseSavepoint { .. } => Verdict::Acknowledge,
         other => refuse(other),
     }
 }
@@ -193,6 +198,17 @@ async fn check_cursors(ctx: &SessionContext, declares: &[Declare]) -> PgWireResu
     Ok(())
 }
 
+/// The command tag PostgreSQL gives an acknowledged statement.
+fn acknowledged_tag(statement: &Statement) -> &'static str {
+    match statement {
+        Statement::Savepoint { .. } => "SAVEPOINT",
+        Statement::ReleaseSavepoint { .. } => "RELEASE",
+        Statement::Discard { .. } => "DISCARD ALL",
+        Statement::Reset(_) => "RESET",
+        _ => "SET",
+    }
+}
+
 /// The plan the extended protocol keeps for statements that have none of their own.
 fn no_plan() -> LogicalPlan {
     LogicalPlan::EmptyRelation(datafusion::logical_expr::EmptyRelation {
@@ -212,7 +228,9 @@ async fn answer(
 ) -> Option<PgWireResult<Response>> {
     match judge(statement) {
         Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
-        Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new("SET")))),
+        Verdict::Acknowledge => Some(Ok(Response::Execution(Tag::new(acknowledged_tag(
+            statement,
+        ))))),
         Verdict::Pass => match (statement, planned) {
             (Statement::Declare { stmts }, _) => check_cursors(ctx, stmts).await.err().map(Err),
             (_, Some(plan)) => verify(plan).err().map(Err),

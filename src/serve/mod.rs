@@ -16,6 +16,7 @@
 
 pub mod gate;
 mod guard;
+pub mod pg;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -319,6 +320,7 @@ fn server(session: &Session, options: &ServeOptions) -> Result<Server> {
     let ctx = session.ctx.clone();
     setup_pg_catalog(&ctx, "trailcheck", Arc::new(AuthManager::new()))
         .map_err(|e| Error::DataFusion(*e))?;
+    pg::register(&ctx);
     session.read_only();
     let password = options.password.as_deref().map(|password| {
         let salt = uuid::Uuid::new_v4().into_bytes().to_vec();

@@ -570,3 +570,69 @@ fn descriptors_exhausted_back_off() {
     let out = psql(&server, None, &["-tAc", "SELECT 1"]);
     assert_eq!(text(&out.stdout).trim(), "1", "{}", text(&out.stderr));
 }
+
+/// SQLAlchemy 2 with psycopg 3 (what pandas' `read_sql`, Superset and Jupyter's `%sql`
+/// connect through): it reads the server version from `version()`, opens a savepoint
+/// around its type lookups, and asks `to_regtype`; then a bound query and the
+/// inspector's lists of tables and views.
+#[test]
+fn sqlalchemy_connects_queries_and_lists_tables() {
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, Some("pw"));
+    let script = r#"
+import json, sys
+import sqlalchemy as sa
+e = sa.create_engine(f"postgresql+psycopg://analyst:pw@127.0.0.1:{sys.argv[1]}/trailcheck")
+with e.connect() as c:
+    insp = sa.inspect(c)
+    print(json.dumps({
+        "server_version": list(c.dialect.server_version_info),
+        "version": c.execute(sa.text("select version()")).scalar(),
+        "search_path": c.execute(sa.text("select current_setting('search_path')")).scalar(),
+        "missing": c.execute(sa.text("select current_setting('no.such', true)")).scalar(),
+        "okta": c.execute(sa.text("select count(*) from events where provider = :p"), {"p": "okta"}).scalar(),
+        "tables": sorted(insp.get_table_names()),
+        "views": sorted(insp.get_view_names()),
+    }))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python3 with sqlalchemy and psycopg (pip, done by .ci/run): {}",
+        text(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(got["server_version"], serde_json::json!([16, 6]), "{got}");
+    assert!(
+        got["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("PostgreSQL 16.6 (trailcheck")),
+        "{got}"
+    );
+    assert_eq!(got["search_path"], "public");
+    assert!(got["missing"].is_null());
+    let expected: serde_json::Value = serde_json::from_str(&trailcheck_sql(
+        &lake,
+        "SELECT count(*) AS n FROM events WHERE provider = 'okta'",
+        "json",
+    ))
+    .unwrap();
+    assert_eq!(got["okta"], expected[0]["n"]);
+    for t in ["events", "findings", "runs", "scorecards"] {
+        assert!(
+            got["tables"].as_array().unwrap().iter().any(|x| x == t),
+            "{t}: {got}"
+        );
+    }
+    for r in trailcheck::session::rules() {
+        assert!(
+            got["views"].as_array().unwrap().iter().any(|x| x == r.name),
+            "{}: {got}",
+            r.name
+        );
+    }
+}
