@@ -18,7 +18,7 @@ use datafusion_postgres::{DfSessionService, Parser};
 use futures::{Sink, Stream, StreamExt};
 use pgwire::api::portal::Portal;
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use pgwire::api::results::{Response, SendableRowStream};
+use pgwire::api::results::{DescribePortalResponse, Response, SendableRowStream};
 use pgwire::api::store::PortalStore;
 use pgwire::api::{ClientInfo, ClientPortalStore};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
@@ -80,6 +80,8 @@ fn out_of_memory(e: PgWireError) -> PgWireError {
 /// A connection's query service with its limits.
 pub struct Served {
     inner: Arc<DfSessionService>,
+    /// The connection's session (the one `inner` plans on), to describe cursors.
+    ctx: Arc<datafusion::prelude::SessionContext>,
     gone: watch::Receiver<bool>,
     default_timeout: Option<Duration>,
 }
@@ -87,11 +89,13 @@ pub struct Served {
 impl Served {
     pub fn new(
         inner: DfSessionService,
+        ctx: Arc<datafusion::prelude::SessionContext>,
         gone: watch::Receiver<bool>,
         default_timeout: Option<Duration>,
     ) -> Self {
         Served {
             inner: Arc::new(inner),
+            ctx,
             gone,
             default_timeout,
         }
@@ -198,6 +202,44 @@ impl ExtendedQueryHandler for Served {
 
     fn query_parser(&self) -> Arc<Self::QueryParser> {
         self.inner.query_parser()
+    }
+
+    /// A cursor made by `DECLARE` is a portal whose statement has no plan, so the
+    /// default description of it has no columns; psycopg describes a named cursor's
+    /// portal and reads `FETCH` rows with that description (the pure-Python client
+    /// failed with IndexError, the C one crashed). Plan the cursor's query to describe
+    /// its columns, in the text format `FETCH` sends them in.
+    async fn do_describe_portal<C>(
+        &self,
+        _client: &mut C,
+        target: &Portal<Self::Statement>,
+    ) -> PgWireResult<DescribePortalResponse>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        use pgwire::api::stmt::QueryParser as _;
+        let stmt = &target.statement.statement;
+        if let (sql, None) = stmt {
+            let plan = self
+                .ctx
+                .state()
+                .create_logical_plan(sql)
+                .await
+                .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
+            let fields = datafusion_postgres::arrow_pg::datatypes::arrow_schema_to_pg_fields(
+                plan.schema().as_arrow(),
+                &pgwire::api::portal::Format::UnifiedText,
+                None,
+            )?;
+            return Ok(DescribePortalResponse::new(fields));
+        }
+        let fields = self
+            .query_parser()
+            .get_result_schema(stmt, Some(&target.result_column_format))?;
+        Ok(DescribePortalResponse::new(fields))
     }
 
     async fn do_query<C>(

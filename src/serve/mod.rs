@@ -238,7 +238,8 @@ impl Server {
             Arc::new(datafusion_postgres::hooks::set_show::SetShowHook),
             Arc::new(datafusion_postgres::hooks::transactions::TransactionStatementHook),
         ];
-        let service = DfSessionService::new_with_hooks(Arc::new(self.connection_context()), hooks);
+        let ctx = Arc::new(self.connection_context());
+        let service = DfSessionService::new_with_hooks(ctx.clone(), hooks);
         let auth = match &self.password {
             None => Auth::Open(Open),
             Some(password) => {
@@ -257,6 +258,7 @@ impl Server {
         Handlers {
             served: Arc::new(guard::Served::new(
                 service,
+                ctx,
                 gone,
                 self.options.statement_timeout,
             )),

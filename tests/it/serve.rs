@@ -636,3 +636,68 @@ with e.connect() as c:
         );
     }
 }
+
+/// psycopg named (server-side) cursors, what pandas' `chunksize` and ETL tools read large
+/// results with, over every table: the description matches the rows and every row
+/// arrives, in the pure-Python client (which raised IndexError) and the binary one
+/// (which crashed).
+#[test]
+fn named_cursors_read_every_table() {
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = start(&lake, None);
+    let tables = [
+        "events",
+        "rejects",
+        "runs",
+        "findings",
+        "admin_roles",
+        "identities",
+    ];
+    let script = r#"
+import json, sys, psycopg
+port, tables = sys.argv[1], sys.argv[2].split(",")
+out = {}
+with psycopg.connect(host="127.0.0.1", port=port, user="analyst", dbname="trailcheck") as conn:
+    for t in tables:
+        with conn.cursor(name="c_" + t) as cur:
+            cur.itersize = 7
+            cur.execute(f"SELECT * FROM {t}")
+            width = len(cur.description)
+            rows = 0
+            for row in cur:
+                assert len(row) == width, (t, len(row), width)
+                rows += 1
+            out[t] = [width, rows]
+print(json.dumps(out))
+"#;
+    for implementation in ["python", "binary"] {
+        let out = Command::new("python3")
+            .args(["-c", script, &server.port.to_string(), &tables.join(",")])
+            .env("PSYCOPG_IMPL", implementation)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "psycopg ({implementation}) named cursors: {}",
+            text(&out.stderr)
+        );
+        let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+        for t in tables {
+            let expected: serde_json::Value = serde_json::from_str(&trailcheck_sql(
+                &lake,
+                &format!("SELECT count(*) AS n FROM {t}"),
+                "json",
+            ))
+            .unwrap();
+            assert_eq!(got[t][1], expected[0]["n"], "{implementation} {t}: {got}");
+            assert!(got[t][0].as_u64().unwrap() > 1, "{t}: {got}");
+        }
+    }
+}
