@@ -84,8 +84,27 @@ fn type_oid(name: &str) -> Option<i32> {
     Some(oid)
 }
 
-/// Register `version()`, `current_setting()` and `to_regtype()` on the server's session.
+/// Register `version()`, `current_setting()`, `to_regtype()`, `json_build_object()` and
+/// the constant catalog functions on the server's session.
 pub fn register(ctx: &SessionContext) {
+    // PostgreSQL's name for the JSON object constructor the rules use.
+    ctx.register_udf(crate::session::udf::json_object().with_aliases(["json_build_object"]));
+    // What SQLAlchemy's column reflection asks and this server answers the same for
+    // every column: no column is fed by a sequence, every collation is visible.
+    for (name, args, value) in [
+        ("pg_get_serial_sequence", 2, ScalarValue::Utf8(None)),
+        (
+            "pg_collation_is_visible",
+            1,
+            ScalarValue::Boolean(Some(true)),
+        ),
+    ] {
+        ctx.register_udf(ScalarUDF::from(Constant {
+            name,
+            value,
+            signature: Signature::any(args, Volatility::Stable),
+        }));
+    }
     ctx.register_udf(ScalarUDF::from(ToRegtype {
         signature: Signature::exact(vec![DataType::Utf8], Volatility::Stable),
     }));
@@ -169,6 +188,29 @@ impl ScalarUDFImpl for CurrentSetting {
         }
         let array: ArrayRef = Arc::new(StringArray::from(out));
         Ok(ColumnarValue::Array(array))
+    }
+}
+
+/// A catalog function whose answer is the same whatever it is asked about.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Constant {
+    name: &'static str,
+    value: ScalarValue,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Constant {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(self.value.data_type())
+    }
+    fn invoke_with_args(&self, _: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        Ok(ColumnarValue::Scalar(self.value.clone()))
     }
 }
 

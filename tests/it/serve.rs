@@ -592,6 +592,9 @@ with e.connect() as c:
         "search_path": c.execute(sa.text("select current_setting('search_path')")).scalar(),
         "missing": c.execute(sa.text("select current_setting('no.such', true)")).scalar(),
         "okta": c.execute(sa.text("select count(*) from events where provider = :p"), {"p": "okta"}).scalar(),
+        "catalog": list(c.execute(sa.text(
+            "select pg_get_serial_sequence('events', 'time') is null, pg_collation_is_visible(100), "
+            "json_build_object('a', 1), to_regtype('timestamptz'), to_regtype('hstore') is null")).one()),
         "tables": sorted(insp.get_table_names()),
         "views": sorted(insp.get_view_names()),
     }))
@@ -615,6 +618,11 @@ with e.connect() as c:
     );
     assert_eq!(got["search_path"], "public");
     assert!(got["missing"].is_null());
+    assert_eq!(
+        got["catalog"],
+        serde_json::json!([true, true, "{\"a\":1}", 1184, true]),
+        "{got}"
+    );
     let expected: serde_json::Value = serde_json::from_str(&trailcheck_sql(
         &lake,
         "SELECT count(*) AS n FROM events WHERE provider = 'okta'",
