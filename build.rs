@@ -59,10 +59,22 @@ fn sql_files(dir: &Path) -> BTreeMap<String, PathBuf> {
     files
 }
 
+/// One row of the table. The file is named relative to the crate's folder as the crate
+/// is compiled (`CARGO_MANIFEST_DIR`), not by this script's absolute path: two checkouts
+/// that share a target folder share this script's output, and an absolute path would
+/// compile one checkout's SQL into the other (or fail once that checkout is gone).
 fn entry(name: &str, id: &str, kind: &str, path: &Path) -> String {
-    let path = path.to_str().expect("query path is UTF-8");
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let relative = path
+        .strip_prefix(&root)
+        .expect("query file inside the crate");
+    let relative = relative
+        .to_str()
+        .expect("query path is UTF-8")
+        .replace('\\', "/");
     format!(
-        "    Query {{ name: {name:?}, id: {id:?}, kind: Kind::{kind}, sql: include_str!({path:?}) }},\n"
+        "    Query {{ name: {name:?}, id: {id:?}, kind: Kind::{kind}, \
+         sql: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{relative}\")) }},\n"
     )
 }
 

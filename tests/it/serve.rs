@@ -573,8 +573,9 @@ fn descriptors_exhausted_back_off() {
 
 /// SQLAlchemy 2 with psycopg 3 (what pandas' `read_sql`, Superset and Jupyter's `%sql`
 /// connect through): it reads the server version from `version()`, opens a savepoint
-/// around its type lookups, and asks `to_regtype`; then a bound query and the
-/// inspector's lists of tables and views.
+/// around its type lookups, and asks `to_regtype`; then a bound query, pandas'
+/// `read_sql` with bound parameters and in chunks, and the inspector's lists of tables
+/// and views.
 #[test]
 fn sqlalchemy_connects_queries_and_lists_tables() {
     let (d, _) = okta_lake();
@@ -582,8 +583,11 @@ fn sqlalchemy_connects_queries_and_lists_tables() {
     let server = start(&lake, Some("pw"));
     let script = r#"
 import json, sys
+import pandas as pd
 import sqlalchemy as sa
 e = sa.create_engine(f"postgresql+psycopg://analyst:pw@127.0.0.1:{sys.argv[1]}/trailcheck")
+frame = pd.read_sql(sa.text("select provider, time from events where provider = :p"), e, params={"p": "okta"})
+chunks = [len(c) for c in pd.read_sql(sa.text("select * from events"), e, chunksize=500)]
 with e.connect() as c:
     insp = sa.inspect(c)
     print(json.dumps({
@@ -592,6 +596,7 @@ with e.connect() as c:
         "search_path": c.execute(sa.text("select current_setting('search_path')")).scalar(),
         "missing": c.execute(sa.text("select current_setting('no.such', true)")).scalar(),
         "okta": c.execute(sa.text("select count(*) from events where provider = :p"), {"p": "okta"}).scalar(),
+        "pandas": [len(frame), str(frame["time"].dtype), sum(chunks), max(chunks)],
         "catalog": list(c.execute(sa.text(
             "select pg_get_serial_sequence('events', 'time') is null, pg_collation_is_visible(100), "
             "json_build_object('a', 1), to_regtype('timestamptz'), to_regtype('hstore') is null")).one()),
@@ -605,7 +610,7 @@ with e.connect() as c:
         .unwrap();
     assert!(
         out.status.success(),
-        "python3 with sqlalchemy and psycopg (pip, done by .ci/run): {}",
+        "python3 with sqlalchemy, pandas and psycopg (pip, done by .ci/run): {}",
         text(&out.stderr)
     );
     let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
@@ -630,6 +635,11 @@ with e.connect() as c:
     ))
     .unwrap();
     assert_eq!(got["okta"], expected[0]["n"]);
+    // pandas: a bound query into a frame (times as UTC datetimes), and in chunks.
+    assert_eq!(got["pandas"][0], expected[0]["n"], "{got}");
+    assert_eq!(got["pandas"][1], "datetime64[us, UTC]", "{got}");
+    assert_eq!(got["pandas"][2], expected[0]["n"], "{got}");
+    assert!(got["pandas"][3].as_u64().unwrap() <= 500, "{got}");
     for t in ["events", "findings", "runs", "scorecards"] {
         assert!(
             got["tables"].as_array().unwrap().iter().any(|x| x == t),
