@@ -74,6 +74,8 @@ pub fn page(d: &ReportData) -> String {
         "machines": machines,
         "admin_roles": d.admin_roles,
         "notices": super::unknown_tenant_notices(d),
+        // Most severe first: the page's severity order and columns (model::Severity).
+        "severities": crate::model::Severity::labels(),
     });
     TEMPLATE.replace("/*DATA*/", &script_json(&data))
 }
@@ -284,7 +286,7 @@ const txt = v => v === null || v === undefined ? "" : (typeof v === "object" ? J
 const num = n => n === null || n === undefined ? "-" : Number(n).toLocaleString("en");
 const day = t => txt(t).slice(0, 10);
 const plural = (n, one, many) => num(n) + " " + (n === 1 ? one : many);
-const SEVS = ["critical", "high", "medium", "low", "info"];
+const SEVS = D.severities;
 const sevText = by => SEVS.filter(s => by && by[s]).map(s => by[s] + " " + s).join(" · ");
 const badge = (text, cls) => el("span", text, "badge " + cls);
 const ruleTitle = id => { const r = S.rules.find(r => r.id === id); return r ? r.title : id; };
@@ -351,7 +353,7 @@ else tiles.appendChild(tile("", "first run", "of this lake", "no earlier analysi
     if (v.trust_short.length) add(lg, el("span", v.trust_short.join(" · "), "reasons"));
     tr.appendChild(lg);
     const sev = el("div", null, "sevs4");
-    ["critical", "high", "medium", "low"].forEach(s => { const n = v.by_severity[s] || 0; const c = el("span", n ? n : "·", n ? "sev-" + s : "zero"); c.title = n + " " + s; sev.appendChild(c); });
+    SEVS.filter(s => s !== "info").forEach(s => { const n = v.by_severity[s] || 0; const c = el("span", n ? n : "·", n ? "sev-" + s : "zero"); c.title = n + " " + s; sev.appendChild(c); });
     tr.appendChild(add(el("td", null, "n"), sev));
     [v.dormant_machines, v.overbroad_admins].forEach(n => tr.appendChild(el("td", n ? n : "·", "n" + (n ? "" : " zero"))));
     if (!v.changes) tr.appendChild(el("td", "—", "n zero"));

@@ -451,7 +451,7 @@ pub fn headline(d: &ReportData, streams: &[Value]) -> Value {
         "dormant_credentials": rule("dormant-credential").count(),
         "overbroad_admins": rule("overbroad-delegated-admin").count(),
         "overbroad_holders": holders.len(),
-        "overbroad_critical": rule("overbroad-delegated-admin").filter(|f| f["severity"] == "critical").count(),
+        "overbroad_critical": rule("overbroad-delegated-admin").filter(|f| f["severity"] == Severity::Critical.as_str()).count(),
         "overbroad_machines": rule("overbroad-delegated-admin").filter(|f| f["evidence"]["holder_is_machine"] == true).count(),
         "streams": streams.len(),
         "untrusted": trust("untrusted"),
