@@ -524,8 +524,8 @@ impl Params {
     /// Set one parameter by name (`--param name=value`), checked as [`PARAMS`] says.
     pub fn set(&mut self, name: &str, text: &str) -> Result<()> {
         let spec = ParamSpec::find(name)?;
-        let slot = match (spec.kind, spec.kind == ParamKind::Run) {
-            (_, true) => Slot::Text(Some(text.to_string())),
+        let slot = match spec.kind {
+            ParamKind::Run => Slot::Text(Some(text.to_string())),
             _ => match spec.check(text)? {
                 ParamValue::Int(n) => Slot::Int(Some(n)),
                 ParamValue::Float(f) => Slot::Float(f),

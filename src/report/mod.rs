@@ -145,22 +145,26 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
         },
     )
     .await?;
-    let analyze_runs = rows(
-        &first,
-        "SELECT run_id, details FROM runs WHERE kind = 'analyze' ORDER BY started_at DESC, run_id DESC LIMIT 2",
-    )
-    .await?;
+    // "The latest analysis" as analyze and diff define it (`Session::latest_runs`).
+    let analyze_runs = first.latest_runs("analyze").await?;
+    let details = match analyze_runs.first() {
+        Some(id) => rows_json(
+            &first
+                .query_with("SELECT details FROM runs WHERE run_id = $1", &[id])
+                .await?,
+        ),
+        None => Vec::new(),
+    };
     drop(first);
-    let analyze_run = analyze_runs.first().map(|r| {
-        let details = r["details"]
-            .as_str()
+    let analyze_run = analyze_runs.first().map(|id| {
+        let details = details
+            .first()
+            .and_then(|r| r["details"].as_str())
             .and_then(|d| serde_json::from_str(d).ok())
             .unwrap_or(Value::Null);
-        json!({"run_id": r["run_id"], "details": details})
+        json!({"run_id": id, "details": details})
     });
-    let previous_run = analyze_runs
-        .get(1)
-        .and_then(|r| r["run_id"].as_str().map(str::to_string));
+    let previous_run = analyze_runs.get(1).cloned();
     let mut params = Params::default();
     if let Some(run) = &analyze_run {
         if let Some(given) = run["details"]["params"].as_object() {

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, AsArray, StringArray};
+use arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{
@@ -161,8 +161,7 @@ impl ScalarUDFImpl for CurrentSetting {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let n = args.number_rows;
-        let names = args.args[0].to_array(n)?;
-        let names = arrow::compute::cast(&names, &DataType::Utf8)?;
+        let names = text_arg(&args)?;
         let names = names.as_string::<i32>();
         let missing_ok = match args.args.get(1) {
             Some(ColumnarValue::Scalar(ScalarValue::Boolean(b))) => b.unwrap_or(false),
@@ -189,6 +188,14 @@ impl ScalarUDFImpl for CurrentSetting {
         let array: ArrayRef = Arc::new(StringArray::from(out));
         Ok(ColumnarValue::Array(array))
     }
+}
+
+/// A function's first argument as text, one value per row.
+fn text_arg(args: &ScalarFunctionArgs) -> Result<ArrayRef> {
+    Ok(arrow::compute::cast(
+        &args.args[0].to_array(args.number_rows)?,
+        &DataType::Utf8,
+    )?)
 }
 
 /// A catalog function whose answer is the same whatever it is asked about.
@@ -230,15 +237,12 @@ impl ScalarUDFImpl for ToRegtype {
         Ok(DataType::Int32)
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let names = args.args[0].to_array(args.number_rows)?;
-        let names = arrow::compute::cast(&names, &DataType::Utf8)?;
+        let names = text_arg(&args)?;
         let names = names.as_string::<i32>();
         let oids: arrow::array::Int32Array = names.iter().map(|n| n.and_then(type_oid)).collect();
         Ok(ColumnarValue::Array(Arc::new(oids)))
     }
 }
-
-use arrow::array::Array;
 
 #[cfg(test)]
 mod tests {

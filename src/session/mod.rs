@@ -169,7 +169,7 @@ impl Session {
         };
         let mut resolved = params.clone();
         resolved.as_of = Some(as_of);
-        ctx.register_batch("params", params_batch(&resolved, as_of))?;
+        ctx.register_batch("params", resolved.batch(as_of))?;
 
         Ok(Session {
             ctx,
@@ -344,7 +344,3 @@ async fn latest_event(ctx: &SessionContext) -> Result<Option<i64>> {
 }
 
 use arrow::array::Array;
-
-fn params_batch(p: &Params, as_of: i64) -> RecordBatch {
-    p.batch(as_of)
-}

@@ -43,10 +43,8 @@ fn hostile_lake(dir: &Path) -> std::path::PathBuf {
     lake
 }
 
-/// `trailcheck report` over the hostile lake; returns the report folder.
-fn hostile_report(dir: &Path) -> std::path::PathBuf {
-    let lake = hostile_lake(dir);
-    let out_dir = dir.join("report");
+/// `trailcheck report` over `lake` into `out_dir`, which it returns.
+fn write_report(lake: &Path, out_dir: std::path::PathBuf) -> std::path::PathBuf {
     let out = bin()
         .args(["report", "--lake"])
         .arg(&lake)
@@ -56,6 +54,11 @@ fn hostile_report(dir: &Path) -> std::path::PathBuf {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     out_dir
+}
+
+/// `trailcheck report` over the hostile lake; returns the report folder.
+fn hostile_report(dir: &Path) -> std::path::PathBuf {
+    write_report(&hostile_lake(dir), dir.join("report"))
 }
 
 #[test]
@@ -459,18 +462,7 @@ fn the_report_shows_the_latest_analysis_even_when_it_found_nothing() {
             .unwrap()
             .len()
     };
-    let report = |name: &str| {
-        let out_dir = dir.path().join(name);
-        let out = bin()
-            .args(["report", "--lake"])
-            .arg(&lake)
-            .arg("--out")
-            .arg(&out_dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        out_dir
-    };
+    let report = |name: &str| write_report(&lake, dir.path().join(name));
     assert!(findings(&report("before")) > 0);
     // An analyze run that found nothing, committed as analyze commits one.
     let lock = trailcheck::lake::Lake::new(&lake)
@@ -535,15 +527,7 @@ fn every_parameter_is_recorded_and_shown() {
     }
     assert_eq!(details["params"]["review_grace_days"], 7);
     assert_eq!(details["params"]["volume_drop_ratio"], 0.5);
-    let out_dir = dir.path().join("report");
-    let out = bin()
-        .args(["report", "--lake"])
-        .arg(&lake)
-        .arg("--out")
-        .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out_dir = write_report(&lake, dir.path().join("report"));
     let manifest = std::fs::read_to_string(out_dir.join("manifest.json")).unwrap();
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
     let shown = manifest.to_string();
