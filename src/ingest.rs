@@ -9,10 +9,10 @@
 //! per provider `read = ingested + duplicates + rejected` where `read` counts event rows
 //! produced plus rejected records (a Google Workspace activity gives one row per entry).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ use crate::event::{EventBatchBuilder, Provenance};
 use crate::json::{self, Value};
 use crate::lake::tables::{self, Counts, Reject, RunInput, RunRecord};
 use crate::lake::writer::{Attached, EventWriter};
-use crate::lake::{Intent, Lake, temp_name};
+use crate::lake::{Intent, Lake, compact, temp_name};
 use crate::providers::{self, Context, Provider};
 use crate::read::{self, Chunk, FileDone, InputFile, ReadOptions};
 use crate::review::{self, Review, ReviewSink};
@@ -74,6 +74,8 @@ pub struct IngestSummary {
     pub attached: Vec<Attached>,
     /// Events of this run left in tenant `unknown`, per provider.
     pub unknown_tenant: BTreeMap<String, u64>,
+    /// The partitions this run wrote into that held many files, rewritten as one each.
+    pub compacted: compact::Compacted,
 }
 
 impl IngestSummary {
@@ -400,11 +402,24 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
             "unknown_tenant": unknown_tenant,
         }),
     };
+    // The month partitions this run wrote into: one that now holds many files (a daily
+    // job adds one each day) is compacted right away, under the same lock.
+    let touched: BTreeSet<PathBuf> = renames
+        .iter()
+        .filter(|(_, f)| f.starts_with(lake.events_dir()))
+        .filter_map(|(_, f)| f.parent().map(Path::to_path_buf))
+        .collect();
     lock.commit(Intent {
         run_id: run_id.clone(),
         renames,
+        deletes: Vec::new(),
         run,
     })?;
+    let compacted = compact::compact(
+        &lock,
+        &compact::Select::Touched(touched.into_iter().collect()),
+        &opts.args,
+    )?;
     Ok(IngestSummary {
         run_id,
         lake: opts.lake.clone(),
@@ -416,6 +431,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         decoded_bytes,
         attached,
         unknown_tenant,
+        compacted,
     })
 }
 

@@ -237,14 +237,52 @@ pub fn format_micros(micros: i64) -> String {
 
 /// `YYYY-MM-DD` of a day number since the epoch.
 pub fn format_day(day: i32) -> String {
-    let d = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
-        + chrono::Duration::days(i64::from(day));
-    d.format("%Y-%m-%d").to_string()
+    date_of_day(day).format("%Y-%m-%d").to_string()
+}
+
+fn date_of_day(day: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(i64::from(day))
+}
+
+/// The UTC day (days since the epoch) of a time in microseconds.
+pub fn day_of_micros(micros: i64) -> i32 {
+    micros.div_euclid(86_400_000_000) as i32
+}
+
+/// The month of a day number, as months since year 0 (`year * 12 + month - 1`): the
+/// key of the lake's `event_month` partitions.
+pub fn month_of_day(day: i32) -> i32 {
+    use chrono::Datelike;
+    let d = date_of_day(day);
+    d.year() * 12 + d.month0() as i32
+}
+
+/// `YYYY-MM` of a month key of [`month_of_day`] (years past 9999 get a `+`, as
+/// [`format_day`]'s).
+pub fn format_month(month: i32) -> String {
+    let d = NaiveDate::from_ymd_opt(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1)
+        .expect("a month of a valid day");
+    d.format("%Y-%m").to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_of_days() {
+        let day = |s: &str| day_of_micros(parse_str(s).unwrap().micros);
+        assert_eq!(
+            format_month(month_of_day(day("2026-11-30T23:59:59Z"))),
+            "2026-11"
+        );
+        assert_eq!(
+            format_month(month_of_day(day("2026-12-01T00:00:00Z"))),
+            "2026-12"
+        );
+        assert_eq!(format_month(month_of_day(-1)), "1969-12");
+        assert_eq!(month_of_day(day("2027-01-01T00:00:00Z")), 2027 * 12);
+    }
 
     fn ok(s: &str) -> (String, bool) {
         let p = parse_str(s).unwrap_or_else(|e| panic!("{s}: {e}"));

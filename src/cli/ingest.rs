@@ -92,6 +92,7 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
         "decoded_bytes": s.decoded_bytes,
         "attached_to_tenant": s.attached,
         "unknown_tenant": s.unknown_tenant,
+        "compacted": s.compacted,
     })
 }
 
@@ -144,5 +145,8 @@ fn print_summary(s: &IngestSummary) {
     }
     for (p, n) in &s.unknown_tenant {
         println!("{}", crate::lake::writer::unknown_tenant_advice(p, *n));
+    }
+    if s.compacted.run_id.is_some() {
+        println!("{}", super::compact::describe(&s.compacted));
     }
 }

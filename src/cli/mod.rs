@@ -8,6 +8,7 @@
 mod analyze;
 mod args;
 mod catalog;
+mod compact;
 mod diff;
 #[cfg(feature = "generate")]
 mod generate;
@@ -26,6 +27,7 @@ use clap::{Parser, Subcommand};
 pub use analyze::AnalyzeArgs;
 pub use args::{LakeArg, MemoryArgs, OutputArgs, ParamArgs};
 pub use catalog::rule_doc;
+pub use compact::CompactArgs;
 pub use diff::DiffArgs;
 #[cfg(feature = "generate")]
 pub use generate::GenerateArgs;
@@ -85,6 +87,9 @@ pub enum Command {
     Rules,
     /// List the providers trailcheck reads.
     Providers,
+    /// Rewrite each partition's files into one, in time order (and convert a lake of
+    /// the old day layout into month partitions).
+    Compact(CompactArgs),
     /// Query the lake, findings, views and reference tables with SQL (read-only).
     Sql(SqlArgs),
     /// Findings new, resolved and persisting between two analyze runs (default: the
@@ -128,6 +133,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Score(a) => score::score(&a),
         Command::Rules => catalog::rules(),
         Command::Providers => catalog::providers(),
+        Command::Compact(a) => compact::compact(&a),
         Command::Sql(a) => sql::sql(&a),
         Command::Diff(a) => diff::diff(&a),
         Command::Serve(a) => serve::serve(&a),

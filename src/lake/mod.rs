@@ -2,7 +2,7 @@
 //! as it is (docs/design.md section 2).
 //!
 //! ```text
-//! LAKE/events/provider=okta/tenant=<enc>/event_date=2026-11-27/part-<run>-<n>.parquet
+//! LAKE/events/provider=okta/tenant=<enc>/event_month=2026-11/part-<run>-<n>.parquet
 //! LAKE/rejects/run=<run>/rejects.parquet
 //! LAKE/runs/<run>.parquet
 //! ```
@@ -17,9 +17,12 @@
 //! temporary files of runs that never reached their commit. A killed run therefore
 //! leaves nothing half-visible, a rerun gives each event exactly once, and no `runs`
 //! row claims data the lake does not hold. Readers, who never take the lock, see only
-//! the files of runs that have their `runs` row ([`committed_files`],
-//! [`store::CommittedStore`]).
+//! the files of runs that have their `runs` row, less the files a committed run
+//! replaced ([`committed_files`], [`store::CommittedStore`]). A commit may replace files
+//! (`deletes`: [`compact`] rewrites a partition's files into one): they stay on disk,
+//! hidden from readers, until the record is done.
 
+pub mod compact;
 pub mod store;
 pub mod tables;
 pub mod writer;
@@ -116,12 +119,64 @@ impl Lake {
         self.root.join("_txn")
     }
 
-    /// `events/provider=../tenant=../event_date=..`
-    pub fn partition_dir(&self, provider: &str, tenant: &str, day: i32) -> PathBuf {
+    /// `events/provider=../tenant=..`
+    pub fn tenant_dir(&self, provider: &str, tenant: &str) -> PathBuf {
         self.events_dir()
             .join(format!("provider={}", encode_segment(provider)))
             .join(format!("tenant={}", encode_segment(tenant)))
-            .join(format!("event_date={}", crate::time::format_day(day)))
+    }
+
+    /// `events/provider=../tenant=../event_month=YYYY-MM`, for a month key of
+    /// [`crate::time::month_of_day`].
+    pub fn partition_dir(&self, provider: &str, tenant: &str, month: i32) -> PathBuf {
+        self.tenant_dir(provider, tenant)
+            .join(format!("event_month={}", crate::time::format_month(month)))
+    }
+
+    /// The first folder of the layout of earlier versions (one partition per day,
+    /// `event_date=YYYY-MM-DD`) in this lake, if any: such a lake is converted by
+    /// `trailcheck compact` before anything else reads or writes it.
+    pub fn old_layout(&self) -> Option<PathBuf> {
+        let dirs = |d: &Path| -> Vec<PathBuf> {
+            let mut v: Vec<PathBuf> = fs::read_dir(d)
+                .map(|rd| {
+                    rd.flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.is_dir())
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        for p in dirs(&self.events_dir()) {
+            for t in dirs(&p) {
+                if let Some(d) = dirs(&t).into_iter().find(|d| {
+                    d.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("event_date="))
+                }) {
+                    return Some(d);
+                }
+            }
+        }
+        None
+    }
+
+    /// Refuse a lake of the old layout, naming the command that converts it.
+    pub fn check_layout(&self) -> Result<()> {
+        match self.old_layout() {
+            None => Ok(()),
+            Some(dir) => Err(Error::lake(
+                &self.root,
+                format!(
+                    "this lake has the layout of an earlier trailcheck (a partition per day, \
+                     such as {}): convert it with `trailcheck compact --lake {}` (it rewrites \
+                     the events into month partitions; nothing else changes)",
+                    dir.strip_prefix(&self.root).unwrap_or(&dir).display(),
+                    self.root.display()
+                ),
+            )),
+        }
     }
 
     /// Open a lake that must exist already for writing (`analyze`, `score`): take the
@@ -136,8 +191,16 @@ impl Lake {
         self.open_for_write()
     }
 
-    /// Open for writing: create the folders, take the lock, recover.
+    /// Open for writing: create the folders, take the lock, recover; a lake of the old
+    /// layout is refused (see [`Lake::check_layout`]).
     pub fn open_for_write(&self) -> Result<LakeLock> {
+        let lock = self.open_any_layout_for_write()?;
+        self.check_layout()?;
+        Ok(lock)
+    }
+
+    /// [`Lake::open_for_write`] whatever the layout: for `compact`, which converts it.
+    pub fn open_any_layout_for_write(&self) -> Result<LakeLock> {
         for d in [
             self.root.clone(),
             self.events_dir(),
@@ -173,8 +236,9 @@ impl Lake {
     }
 }
 
-/// The format of the commit records this version writes: paths relative to the lake.
-const RECORD_VERSION: u32 = 2;
+/// The format of the commit records this version writes: paths relative to the lake,
+/// and the files the run replaces (`deletes`; version 2 had none).
+const RECORD_VERSION: u32 = 3;
 
 /// Tables a run writes one file into, as `<table>/run=<run>/<file>`.
 const RUN_FILES: &[(&str, &str)] = &[
@@ -185,11 +249,13 @@ const RUN_FILES: &[(&str, &str)] = &[
 ];
 
 /// A commit in progress: temporary → final names (as the writer names them, under
-/// [`Lake::root`]), and the runs row to write.
+/// [`Lake::root`]), the files it replaces (events files of committed runs, deleted
+/// once its runs row is written), and the runs row to write.
 #[derive(Debug)]
 pub struct Intent {
     pub run_id: String,
     pub renames: Vec<(PathBuf, PathBuf)>,
+    pub deletes: Vec<PathBuf>,
     pub run: tables::RunRecord,
 }
 
@@ -203,6 +269,9 @@ struct Record {
     version: u32,
     run_id: String,
     renames: Vec<(String, String)>,
+    /// Lake-relative events files of other (committed) runs that this run replaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    deletes: Vec<String>,
     run: tables::RunRecord,
 }
 
@@ -210,6 +279,7 @@ struct Record {
 struct Checked {
     run_id: String,
     renames: Vec<(String, String)>,
+    deletes: Vec<String>,
     run: tables::RunRecord,
 }
 
@@ -235,31 +305,69 @@ fn is_segment(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || b"-_.@%~".contains(&c))
 }
 
-/// A day as `crate::time::format_day` writes it (years past 9999 get a `+`).
+/// A day or month as `crate::time::format_day` / `format_month` write them (years past
+/// 9999 get a `+`).
 fn is_day(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|c| c.is_ascii_digit() || c == b'-' || c == b'+')
 }
 
+/// The run that wrote `path` when it is an events file
+/// `events/provider=<p>/tenant=<t>/<partition>=<value>/part-<run>-<n>.parquet`, where the
+/// partition is `event_month` (or, for the files a conversion replaces, the old
+/// `event_date`).
+fn events_file_run<'a>(path: &'a str, partitions: &[&str]) -> Option<&'a str> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let ["events", p, t, d, name] = parts.as_slice() else {
+        return None;
+    };
+    let ok = p.strip_prefix("provider=").is_some_and(is_segment)
+        && t.strip_prefix("tenant=").is_some_and(is_segment)
+        && partitions.iter().any(|k| {
+            d.strip_prefix(k)
+                .and_then(|v| v.strip_prefix('='))
+                .is_some_and(is_day)
+        });
+    if !ok {
+        return None;
+    }
+    name.strip_prefix("part-")
+        .and_then(|n| n.strip_suffix(".parquet"))
+        .and_then(|n| n.rsplit_once('-'))
+        .filter(|(r, n)| is_run_id(r) && !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        .map(|(r, _)| r)
+}
+
+/// What a commit of `run` may delete: an events file of another run (`Err` says why
+/// not).
+fn check_delete(run: &str, path: &str) -> std::result::Result<(), String> {
+    match events_file_run(path, &["event_month", "event_date"]) {
+        Some(r) if r != run => Ok(()),
+        _ => Err(format!(
+            "`{path}` is not a file a commit of run {run} may replace (expected \
+             events/provider=<p>/tenant=<t>/event_month=YYYY-MM/part-<another run>-<n>.parquet, \
+             relative to the lake)"
+        )),
+    }
+}
+
 /// What a commit of `run` may rename: its temporary `.<name>.tmp` beside
-/// `events/provider=<p>/tenant=<t>/event_date=<day>/part-<run>-<n>.parquet` or
-/// `<table>/run=<run>/<file>` ([`RUN_FILES`]); `Err` says why not.
-fn check_rename(run: &str, from: &str, to: &str) -> std::result::Result<(), String> {
+/// `events/provider=<p>/tenant=<t>/event_month=<month>/part-<run>-<n>.parquet` (in a
+/// record of version 2 or older, written before the month layout, also
+/// `event_date=<day>`)
+/// or `<table>/run=<run>/<file>` ([`RUN_FILES`]); `Err` says why not.
+fn check_rename(run: &str, version: u32, from: &str, to: &str) -> std::result::Result<(), String> {
+    // Records of version 2 or older were written by the day layout (and a version-less
+    // record may have been rewritten by hand or a tool from a newer one).
+    let partition: &[&str] = if version >= 3 {
+        &["event_month"]
+    } else {
+        &["event_date", "event_month"]
+    };
     let parts: Vec<&str> = to.split('/').collect();
     let shape = match parts.as_slice() {
-        ["events", p, t, d, name] => {
-            p.strip_prefix("provider=").is_some_and(is_segment)
-                && t.strip_prefix("tenant=").is_some_and(is_segment)
-                && d.strip_prefix("event_date=").is_some_and(is_day)
-                && name
-                    .strip_prefix("part-")
-                    .and_then(|n| n.strip_suffix(".parquet"))
-                    .and_then(|n| n.rsplit_once('-'))
-                    .is_some_and(|(r, n)| {
-                        r == run && !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())
-                    })
-        }
+        ["events", ..] => events_file_run(to, partition) == Some(run),
         [table, dir, file] => {
             RUN_FILES.iter().any(|(t, f)| t == table && f == file)
                 && dir.strip_prefix("run=") == Some(run)
@@ -269,7 +377,7 @@ fn check_rename(run: &str, from: &str, to: &str) -> std::result::Result<(), Stri
     if !shape {
         return Err(format!(
             "`{to}` is not a file a commit of run {run} writes (expected \
-             events/provider=<p>/tenant=<t>/event_date=YYYY-MM-DD/part-{run}-<n>.parquet \
+             events/provider=<p>/tenant=<t>/event_month=YYYY-MM/part-{run}-<n>.parquet \
              or <rejects|reviews|findings|scorecards>/run={run}/<its file>.parquet, \
              relative to the lake)"
         ));
@@ -325,7 +433,7 @@ fn check_record(record: Record, stem: &str) -> std::result::Result<Checked, Stri
     let mut renames = Vec::with_capacity(record.renames.len());
     for (from, to) in record.renames {
         let (from, to) = match record.version {
-            RECORD_VERSION => (from, to),
+            2 | RECORD_VERSION => (from, to),
             _ => match (legacy_relative(&from), legacy_relative(&to)) {
                 (Some(f), Some(t)) => (f, t),
                 _ => {
@@ -337,12 +445,16 @@ fn check_record(record: Record, stem: &str) -> std::result::Result<Checked, Stri
                 }
             },
         };
-        check_rename(run, &from, &to)?;
+        check_rename(run, record.version, &from, &to)?;
         renames.push((from, to));
+    }
+    for d in &record.deletes {
+        check_delete(run, d)?;
     }
     Ok(Checked {
         run_id: record.run_id,
         renames,
+        deletes: record.deletes,
         run: record.run,
     })
 }
@@ -458,11 +570,17 @@ impl LakeLock {
             .iter()
             .map(|(f, t)| Ok((relative(f)?, relative(t)?)))
             .collect::<Result<Vec<_>>>()?;
+        let deletes = intent
+            .deletes
+            .iter()
+            .map(|p| relative(p))
+            .collect::<Result<Vec<_>>>()?;
         let run_id = intent.run_id.clone();
         let record = Record {
             version: RECORD_VERSION,
             run_id: intent.run_id,
             renames,
+            deletes,
             run: intent.run,
         };
         let text = serde_json::to_vec(&record).expect("commit record serializes");
@@ -513,6 +631,7 @@ impl LakeLock {
         self.commit(Intent {
             run_id: run.run_id.clone(),
             renames,
+            deletes: Vec::new(),
             run,
         })
     }
@@ -526,19 +645,12 @@ impl LakeLock {
     /// other than a file refuses the record. `Some` says why it was not applied.
     fn apply(&self, c: &Checked, record: &Path) -> Result<Option<String>> {
         let root = &self.lake.root;
-        let run_path = self.lake.runs_dir().join(format!("{}.parquet", c.run_id));
-        if found(&run_path)? == Found::File {
-            // The runs row is written after the last rename: the commit was complete.
-            fs::remove_file(record).map_err(|e| Error::io(record, e))?;
-            return Ok(None);
-        }
         let real_root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
         // Folders checked to be where they seem (no symbolic link leads elsewhere).
-        let mut folders: HashMap<&str, bool> = HashMap::new();
-        let (mut pending, mut missing, mut there) = (Vec::new(), Vec::new(), Vec::new());
-        for (from, to) in &c.renames {
-            let dir = to.rsplit_once('/').map_or("", |(d, _)| d);
-            let inside = match folders.get(dir) {
+        let mut folders: HashMap<String, bool> = HashMap::new();
+        let mut inside = |path: &'_ str| -> Result<bool> {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            Ok(match folders.get(dir) {
                 Some(b) => *b,
                 None => {
                     let b = match fs::canonicalize(root.join(dir)) {
@@ -546,11 +658,35 @@ impl LakeLock {
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
                         Err(e) => return Err(Error::io(root.join(dir), e)),
                     };
-                    folders.insert(dir, b);
+                    folders.insert(dir.to_string(), b);
                     b
                 }
-            };
-            if !inside {
+            })
+        };
+        // What a commit deletes is checked before anything of it is carried out.
+        for d in &c.deletes {
+            if !inside(d)? {
+                return self.set_aside(
+                    record,
+                    "refused",
+                    format!("the folder of `{d}` leads out of the lake"),
+                );
+            }
+            if found(&root.join(d))? == Found::Other {
+                return self.set_aside(record, "refused", format!("`{d}` is not a plain file"));
+            }
+        }
+        let run_path = self.lake.runs_dir().join(format!("{}.parquet", c.run_id));
+        if found(&run_path)? == Found::File {
+            // The runs row is written after the last rename: the commit was complete,
+            // but for the files it replaces.
+            self.delete_replaced(c)?;
+            fs::remove_file(record).map_err(|e| Error::io(record, e))?;
+            return Ok(None);
+        }
+        let (mut pending, mut missing, mut there) = (Vec::new(), Vec::new(), Vec::new());
+        for (from, to) in &c.renames {
+            if !inside(to)? {
                 return self.set_aside(
                     record,
                     "refused",
@@ -609,13 +745,42 @@ impl LakeLock {
         }
         crash_point("before-runs-row");
         tables::write_run(&run_path, &c.run)?;
+        self.delete_replaced(c)?;
         fs::remove_file(record).map_err(|e| Error::io(record, e))?;
         Ok(None)
+    }
+
+    /// Delete the files a committed run replaced (already gone ones are skipped), and
+    /// the partition folders that leaves empty. Readers stopped seeing them when the
+    /// run's `runs` row was written.
+    fn delete_replaced(&self, c: &Checked) -> Result<()> {
+        let root = &self.lake.root;
+        for (i, d) in c.deletes.iter().enumerate() {
+            let p = root.join(d);
+            match fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&p, e)),
+            }
+            if i == 0 {
+                crash_point("mid-delete");
+            }
+        }
+        for d in &c.deletes {
+            // partition, tenant and provider folders, when nothing else is in them.
+            for dir in root.join(d).ancestors().skip(1).take(3) {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 /// For crash tests (tests/it/lake.rs): `TRAILCHECK_CRASH_AT=<point>` ends the process
-/// at that point of a commit (`after-intent`, `mid-rename`, `before-runs-row`) as
+/// at that point of a commit (`after-intent`, `mid-rename`, `before-runs-row`,
+/// `mid-delete`) as
 /// abruptly as a SIGKILL would: no destructor runs, nothing is cleaned up.
 fn crash_point(point: &str) {
     if std::env::var_os("TRAILCHECK_CRASH_AT").is_some_and(|v| v == point) {
@@ -712,16 +877,82 @@ pub fn committed_runs(root: &Path) -> HashSet<String> {
         .collect()
 }
 
+/// What readers of the lake at `root` see of it, as read at one moment: the committed
+/// runs, and the files that committed runs replaced but whose deletion is not done yet
+/// (lake-relative paths, from the commit records still in `_txn/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visible {
+    pub runs: HashSet<String>,
+    pub replaced: HashSet<String>,
+}
+
+impl Visible {
+    pub fn read(root: &Path) -> Visible {
+        let runs = committed_runs(root);
+        let mut replaced = HashSet::new();
+        if let Ok(rd) = fs::read_dir(root.join("_txn")) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.extension().is_none_or(|x| x != "json") {
+                    continue;
+                }
+                let Ok(record) = fs::read(&p)
+                    .map_err(|_| ())
+                    .and_then(|t| serde_json::from_slice::<Record>(&t).map_err(|_| ()))
+                else {
+                    continue;
+                };
+                if runs.contains(&record.run_id) {
+                    replaced.extend(
+                        record
+                            .deletes
+                            .into_iter()
+                            .filter(|d| check_delete(&record.run_id, d).is_ok()),
+                    );
+                }
+            }
+        }
+        Visible { runs, replaced }
+    }
+
+    /// Whether readers see the file at `relative` (a `/`-separated path in the lake).
+    pub fn shows(&self, relative: &str) -> bool {
+        run_of(Path::new(relative)).is_none_or(|r| self.runs.contains(r))
+            && !self.replaced.contains(relative)
+    }
+
+    /// Read what is visible, list with `list`, and read again: when a run committed in
+    /// between (it may have deleted files it replaced after the listing began), list
+    /// again. A listing therefore holds all or none of each run's files, and a file a
+    /// run replaced is in it exactly when the run's own files are not.
+    pub fn consistent<T>(root: &Path, mut list: impl FnMut(&Visible) -> T) -> (Visible, T) {
+        let mut before = Visible::read(root);
+        loop {
+            let listed = list(&before);
+            let after = Visible::read(root);
+            if after.runs == before.runs {
+                return (before, listed);
+            }
+            before = after;
+        }
+    }
+}
+
 /// The `*.parquet` files under `dir`, a table folder of the lake at `root`, that
 /// readers see: those of committed runs, and those no run wrote (put there by hand);
 /// not those of a run without its `runs` row (a commit under way, or one killed before
-/// it finished). Sorted.
+/// it finished), nor those a committed run replaced. Sorted.
 pub fn committed_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
-    // Runs first: a run committed after this has all its files in place already, so
-    // the listing below holds all or none of each run's files.
-    let runs = committed_runs(root);
-    let mut files = parquet_files(dir);
-    files.retain(|f| run_of(f).is_none_or(|r| runs.contains(r)));
+    let (visible, mut files) = Visible::consistent(root, |_| parquet_files(dir));
+    files.retain(|f| {
+        let rel = f.strip_prefix(root).ok().and_then(|r| {
+            r.iter()
+                .map(|c| c.to_str())
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.join("/"))
+        });
+        rel.map_or(true, |r| visible.shows(&r))
+    });
     files
 }
 
@@ -774,14 +1005,14 @@ mod tests {
     fn commit_records_name_only_files_of_their_run_inside_the_lake() {
         let ok = |to: &str| {
             let (dir, name) = to.rsplit_once('/').unwrap();
-            check_rename(RUN, &format!("{dir}/.{name}.tmp"), to)
+            check_rename(RUN, RECORD_VERSION, &format!("{dir}/.{name}.tmp"), to)
         };
         for to in [
             format!(
-                "events/provider=okta/tenant=acme.okta.com/event_date=2026-11-27/part-{RUN}-00001.parquet"
+                "events/provider=okta/tenant=acme.okta.com/event_month=2026-11/part-{RUN}-00001.parquet"
             ),
             format!(
-                "events/provider=okta/tenant=%00/event_date=2026-11-27/part-{RUN}-123456.parquet"
+                "events/provider=okta/tenant=%00/event_month=2026-11/part-{RUN}-123456.parquet"
             ),
             format!("rejects/run={RUN}/rejects.parquet"),
             format!("reviews/run={RUN}/reviews.parquet"),
@@ -812,8 +1043,48 @@ mod tests {
             assert!(ok(&to).is_err(), "{to}");
         }
         let to = format!("findings/run={RUN}/findings.parquet");
-        assert!(check_rename(RUN, "events/.evil.tmp", &to).is_err());
-        assert!(check_rename(RUN, &format!("findings/run={RUN}/findings.parquet"), &to).is_err());
+        assert!(check_rename(RUN, RECORD_VERSION, "events/.evil.tmp", &to).is_err());
+        assert!(
+            check_rename(
+                RUN,
+                RECORD_VERSION,
+                &format!("findings/run={RUN}/findings.parquet"),
+                &to
+            )
+            .is_err()
+        );
+        // Records of version 2 were written by the day layout.
+        let day =
+            format!("events/provider=okta/tenant=a/event_date=2026-11-27/part-{RUN}-00001.parquet");
+        let day_tmp = format!(
+            "events/provider=okta/tenant=a/event_date=2026-11-27/.part-{RUN}-00001.parquet.tmp"
+        );
+        assert_eq!(check_rename(RUN, 2, &day_tmp, &day), Ok(()));
+        assert!(check_rename(RUN, RECORD_VERSION, &day_tmp, &day).is_err());
+        // A commit replaces events files of other runs only.
+        let other = "20261101T000000Z-00000001";
+        assert_eq!(
+            check_delete(
+                RUN,
+                &format!(
+                    "events/provider=okta/tenant=a/event_month=2026-11/part-{other}-00001.parquet"
+                )
+            ),
+            Ok(())
+        );
+        assert_eq!(check_delete(RUN, &day.replace(RUN, other)), Ok(()));
+        for bad in [
+            format!("events/provider=okta/tenant=a/event_month=2026-11/part-{RUN}-00001.parquet"),
+            format!("runs/{other}.parquet"),
+            format!("findings/run={other}/findings.parquet"),
+            format!(
+                "events/provider=okta/tenant=../event_month=2026-11/part-{other}-00001.parquet"
+            ),
+            "events/provider=okta/tenant=a/event_month=2026-11/hand-made.parquet".to_string(),
+            "/etc/passwd".to_string(),
+        ] {
+            assert!(check_delete(RUN, &bad).is_err(), "{bad}");
+        }
         assert!(is_run_id(RUN));
         for bad in [
             "../../x",

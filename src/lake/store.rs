@@ -2,15 +2,18 @@
 //! (docs/design.md section 2).
 //!
 //! A run's files take their final names a moment before its `runs` row is written, and
-//! a run killed in between leaves them so until the next writer opens the lake.
+//! a run killed in between leaves them so until the next writer opens the lake; the
+//! files a committed run replaced (`compact`) stay until its commit record is done.
 //! Readers (`sql`, `serve`, the REPL) never take the lock, so a session reads the
 //! lake's files through [`CommittedStore`]: the local file system, with the files of
-//! runs that have no `runs` row left out of every listing. The lake's tables stay plain
+//! runs that have no `runs` row, and the files committed runs replaced, left out of
+//! every listing ([`super::Visible`]). The lake's tables stay plain
 //! DataFusion listing tables over their folders, listed (and filtered) once per session,
 //! or at every statement in a live one, as before.
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::object_store::local::LocalFileSystem;
@@ -21,12 +24,12 @@ use datafusion::object_store::{
 };
 use futures::stream::{BoxStream, StreamExt};
 
-use super::{committed_runs, run_of};
+use super::Visible;
 
 /// The local file system, as a session over the lake at `lake` should see it.
 #[derive(Debug)]
 pub struct CommittedStore {
-    inner: LocalFileSystem,
+    inner: Arc<LocalFileSystem>,
     lake: PathBuf,
     /// `lake` as an object-store path, with a trailing `/`.
     prefix: String,
@@ -49,33 +52,43 @@ impl CommittedStore {
         let prefix = StorePath::from_absolute_path(&lake)
             .map_err(|e| crate::error::Error::lake(&lake, e.to_string()))?;
         Ok(CommittedStore {
-            inner: LocalFileSystem::new(),
+            inner: Arc::new(LocalFileSystem::new()),
             prefix: format!("{prefix}/"),
             lake,
         })
     }
 
     /// What a listing may show: anything outside the lake, and the lake's files that
-    /// no run wrote or whose run is committed. The committed runs are read before
-    /// the listing starts: a run committed later has all its files in place already,
-    /// so a listing holds all or none of each run's files.
-    fn visible(&self) -> impl Fn(&ObjectMeta) -> bool + Send + 'static {
-        let runs = committed_runs(&self.lake);
-        let prefix = self.prefix.clone();
-        move |m: &ObjectMeta| {
-            let loc = m.location.as_ref();
-            !loc.starts_with(&prefix)
-                || run_of(std::path::Path::new(loc)).is_none_or(|r| runs.contains(r))
-        }
+    /// [`Visible::shows`].
+    fn shows(visible: &Visible, prefix: &str, m: &ObjectMeta) -> bool {
+        let loc = m.location.as_ref();
+        loc.strip_prefix(prefix)
+            .is_none_or(|rel| visible.shows(rel))
     }
 
-    fn filtered(
-        &self,
-        list: BoxStream<'static, Result<ObjectMeta>>,
-    ) -> BoxStream<'static, Result<ObjectMeta>> {
-        let visible = self.visible();
-        list.filter(move |m| std::future::ready(m.as_ref().map_or(true, &visible)))
-            .boxed()
+    /// A listing as [`Visible::consistent`] makes it: the committed runs are read
+    /// before and after it, and it is made again when a run committed meanwhile.
+    fn filtered<F>(&self, list: F) -> BoxStream<'static, Result<ObjectMeta>>
+    where
+        F: Fn(&LocalFileSystem) -> BoxStream<'static, Result<ObjectMeta>> + Send + 'static,
+    {
+        let (inner, lake, prefix) = (self.inner.clone(), self.lake.clone(), self.prefix.clone());
+        futures::stream::once(async move {
+            let mut before = Visible::read(&lake);
+            loop {
+                let items: Vec<Result<ObjectMeta>> = list(&inner).collect().await;
+                let after = Visible::read(&lake);
+                if after.runs == before.runs {
+                    return futures::stream::iter(items.into_iter().filter(move |m| {
+                        m.as_ref()
+                            .map_or(true, |m| Self::shows(&before, &prefix, m))
+                    }));
+                }
+                before = after;
+            }
+        })
+        .flatten()
+        .boxed()
     }
 }
 
@@ -125,7 +138,8 @@ impl ObjectStore for CommittedStore {
     }
 
     fn list(&self, prefix: Option<&StorePath>) -> BoxStream<'static, Result<ObjectMeta>> {
-        self.filtered(self.inner.list(prefix))
+        let prefix = prefix.cloned();
+        self.filtered(move |fs| fs.list(prefix.as_ref()))
     }
 
     fn list_with_offset(
@@ -133,14 +147,22 @@ impl ObjectStore for CommittedStore {
         prefix: Option<&StorePath>,
         offset: &StorePath,
     ) -> BoxStream<'static, Result<ObjectMeta>> {
-        self.filtered(self.inner.list_with_offset(prefix, offset))
+        let (prefix, offset) = (prefix.cloned(), offset.clone());
+        self.filtered(move |fs| fs.list_with_offset(prefix.as_ref(), &offset))
     }
 
     async fn list_with_delimiter(&self, prefix: Option<&StorePath>) -> Result<ListResult> {
-        let visible = self.visible();
-        let mut list = self.inner.list_with_delimiter(prefix).await?;
-        list.objects.retain(|m| visible(m));
-        Ok(list)
+        let mut before = Visible::read(&self.lake);
+        loop {
+            let mut list = self.inner.list_with_delimiter(prefix).await?;
+            let after = Visible::read(&self.lake);
+            if after.runs == before.runs {
+                list.objects
+                    .retain(|m| Self::shows(&before, &self.prefix, m));
+                return Ok(list);
+            }
+            before = after;
+        }
     }
 
     async fn copy_opts(

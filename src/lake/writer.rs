@@ -1,12 +1,15 @@
 //! Writing event batches into Hive partitions with deduplication.
 //!
-//! Rows are grouped by (provider, tenant, event_date). Each partition keeps the set of
-//! event_uids it holds — loaded from its existing files the first time this run touches
-//! it — so a re-ingested event is counted as a duplicate and not written again.
-//! Memory stays bounded: open row groups are flushed when their total passes a budget,
-//! and the least recently used partitions are closed (their uid sets dropped) when too
-//! many are open. All files are written under temporary names; [`EventWriter::finish`]
-//! returns the renames for the lake's commit.
+//! Rows go to one file per (provider, tenant, event_month) partition and run, each
+//! batch's rows in time order. Deduplication is by (provider, tenant, UTC day): each
+//! day the run touches keeps the set of event_uids it holds, loaded the first time from
+//! the partition's files (only the row groups whose time range meets the day), so a
+//! re-ingested event is counted as a duplicate and not written again. Memory stays
+//! bounded: open row groups are flushed when their total passes a budget, the least
+//! recently used days' uid sets are dropped when they hold too many uids, and the
+//! least recently used partitions are closed when too many are open. All files are
+//! written under temporary names; [`EventWriter::finish`] returns the renames for the
+//! lake's commit.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -54,6 +57,7 @@ pub fn properties() -> WriterProperties {
         .build()
 }
 
+/// (provider, tenant, month key of [`crate::time::month_of_day`]).
 type Key = (String, String, i32);
 
 /// An event_uid as kept for dedup: its 128-bit XXH3 hash (16 bytes instead of a
@@ -64,9 +68,19 @@ fn uid_key(uid: &str) -> u128 {
 
 struct Part {
     dir: PathBuf,
-    seen: HashSet<u128>,
+    /// The uids of each day touched, with when it was last used.
+    days: HashMap<i32, (HashSet<u128>, u64)>,
+    /// Days with rows in the open file: the file cannot be read back until it is
+    /// finished, so a day dropped from `days` is reloaded only after closing it.
+    open_days: HashSet<i32>,
     writer: Option<(ArrowWriter<File>, PathBuf)>,
     last_use: u64,
+}
+
+impl Part {
+    fn seen(&self) -> usize {
+        self.days.values().map(|(s, _)| s.len()).sum()
+    }
 }
 
 /// Per-provider counts of one write.
@@ -168,42 +182,65 @@ impl EventWriter {
         let uid = col("event_uid").as_string::<i32>();
         let time = col("time").as_primitive::<TimestampMicrosecondType>();
 
-        let mut groups: BTreeMap<(&str, &str, i32), Vec<u32>> = BTreeMap::new();
+        // Rows by partition, and within it by day (the key of deduplication).
+        let mut groups: BTreeMap<(&str, &str, i32), BTreeMap<i32, Vec<u32>>> = BTreeMap::new();
         for i in 0..batch.num_rows() {
-            let day = time.value(i).div_euclid(86_400_000_000) as i32;
+            let day = crate::time::day_of_micros(time.value(i));
             groups
-                .entry((provider.value(i), tenant.value(i), day))
+                .entry((
+                    provider.value(i),
+                    tenant.value(i),
+                    crate::time::month_of_day(day),
+                ))
+                .or_default()
+                .entry(day)
                 .or_default()
                 .push(i as u32);
         }
-        for ((p, t, day), rows) in groups {
+        for ((p, t, month), days) in groups {
             self.tick += 1;
-            let key: Key = (p.to_string(), t.to_string(), day);
+            let key: Key = (p.to_string(), t.to_string(), month);
             if !self.parts.contains_key(&key) {
                 self.open_part(&key)?;
             }
-            let tick = self.tick;
-            let part = self.parts.get_mut(&key).expect("opened");
-            part.last_use = tick;
-            let mut keep = Vec::with_capacity(rows.len());
-            for &r in &rows {
-                if part.seen.insert(uid_key(uid.value(r as usize))) {
-                    keep.push(r);
+            let mut keep = Vec::new();
+            let mut rows_in = 0;
+            for (day, rows) in days {
+                rows_in += rows.len();
+                self.load_day(&key, day)?;
+                let tick = self.tick;
+                let part = self.parts.get_mut(&key).expect("opened");
+                part.last_use = tick;
+                let (seen, used) = part.days.get_mut(&day).expect("loaded");
+                *used = tick;
+                let before = keep.len();
+                for &r in &rows {
+                    if seen.insert(uid_key(uid.value(r as usize))) {
+                        keep.push(r);
+                    }
+                }
+                if keep.len() > before {
+                    part.open_days.insert(day);
                 }
             }
             self.seen_total += keep.len();
+            let part = self.parts.get_mut(&key).expect("opened");
             *self
                 .written
                 .entry((p.to_string(), t.to_string()))
                 .or_default() += keep.len() as u64;
             let w = out.entry(p.to_string()).or_default();
             w.ingested += keep.len() as u64;
-            w.duplicates += (rows.len() - keep.len()) as u64;
+            w.duplicates += (rows_in - keep.len()) as u64;
             if keep.is_empty() {
                 continue;
             }
+            // Rows in time order (stable: rows of one instant keep the export's order),
+            // so that row groups span short time ranges and filters on time prune.
+            keep.sort_by_key(|&r| time.value(r as usize));
             let taken;
-            let sub = if keep.len() == batch.num_rows() {
+            let in_order = keep.iter().enumerate().all(|(i, &r)| i as u32 == r);
+            let sub = if keep.len() == batch.num_rows() && in_order {
                 batch
             } else {
                 let idx = UInt32Array::from(keep);
@@ -251,52 +288,79 @@ impl EventWriter {
             .min_by_key(|(_, p)| p.last_use)
             .map(|(k, _)| k.clone());
         if let Some(part) = key.and_then(|k| self.parts.remove(&k)) {
-            self.seen_total -= part.seen.len();
+            self.seen_total -= part.seen();
             close(part)?;
         }
         Ok(())
     }
 
     fn open_part(&mut self, key: &Key) -> Result<()> {
-        while self.parts.len() >= self.max_open
-            || (self.seen_total > self.max_seen && !self.parts.is_empty())
-        {
+        while self.parts.len() >= self.max_open {
             self.close_least_recent()?;
         }
-        let dir = self.lake.partition_dir(&key.0, &key.1, key.2);
-        // The uids already there: committed files and this run's closed files. Lakes
-        // of earlier versions kept the empty tenant in the folder of "\0" (both were
-        // `%00`); only the rows of this partition's provider and tenant count.
-        let committed = self
-            .committed
-            .get_or_insert_with(|| committed_runs(&self.lake.root));
-        let mut files = parquet_files(&dir);
-        if key.1.is_empty() {
-            files.extend(parquet_files(&self.lake.partition_dir(&key.0, "\0", key.2)));
-        }
-        files.retain(|f| run_of(f).is_none_or(|r| committed.contains(r)));
-        files.extend(
-            self.files
-                .iter()
-                .filter(|(tmp, _)| tmp.parent() == Some(dir.as_path()))
-                .map(|(t, _)| t.clone()),
-        );
-        let mut seen = HashSet::new();
-        for f in files {
-            read_event_uids(&f, &key.0, &key.1, |u| {
-                seen.insert(uid_key(u));
-            })?;
-        }
-        self.seen_total += seen.len();
         self.parts.insert(
             key.clone(),
             Part {
-                dir,
-                seen,
+                dir: self.lake.partition_dir(&key.0, &key.1, key.2),
+                days: HashMap::new(),
+                open_days: HashSet::new(),
                 writer: None,
                 last_use: self.tick,
             },
         );
+        Ok(())
+    }
+
+    /// Make sure the uids of `day` in partition `key` (open) are known: the committed
+    /// files' and this run's finished files'. Too many uids held: the least recently
+    /// used days' sets are dropped first.
+    fn load_day(&mut self, key: &Key, day: i32) -> Result<()> {
+        if self.parts[key].days.contains_key(&day) {
+            return Ok(());
+        }
+        while self.seen_total > self.max_seen {
+            let oldest = self
+                .parts
+                .iter()
+                .flat_map(|(k, p)| p.days.iter().map(move |(d, (_, used))| (*used, k, *d)))
+                .min()
+                .map(|(_, k, d)| (k.clone(), d));
+            let Some((k, d)) = oldest else { break };
+            let part = self.parts.get_mut(&k).expect("listed");
+            let (seen, _) = part.days.remove(&d).expect("listed");
+            self.seen_total -= seen.len();
+        }
+        let committed = self
+            .committed
+            .get_or_insert_with(|| committed_runs(&self.lake.root));
+        let part = self.parts.get_mut(key).expect("opened");
+        if part.open_days.contains(&day) {
+            // Rows of this day are in the open file: finish it (the next rows start
+            // another) so that it can be read.
+            if let Some((w, path)) = part.writer.take() {
+                finish_file(w, &path)?;
+            }
+            part.open_days.clear();
+        }
+        let open = part.writer.as_ref().map(|(_, p)| p.clone());
+        let mut files = parquet_files(&part.dir);
+        files.retain(|f| run_of(f).is_none_or(|r| committed.contains(r)));
+        files.extend(
+            self.files
+                .iter()
+                .filter(|(tmp, _)| {
+                    tmp.parent() == Some(part.dir.as_path()) && Some(tmp) != open.as_ref()
+                })
+                .map(|(t, _)| t.clone()),
+        );
+        let mut seen = HashSet::new();
+        for f in files {
+            read_event_uids(&f, &key.0, &key.1, Some(day), |u| {
+                seen.insert(uid_key(u));
+            })?;
+        }
+        self.seen_total += seen.len();
+        part.days.insert(day, (seen, self.tick));
         Ok(())
     }
 
@@ -386,16 +450,11 @@ impl EventWriter {
                 .collect();
             for k in keys {
                 if let Some(part) = self.parts.remove(&k) {
-                    self.seen_total -= part.seen.len();
+                    self.seen_total -= part.seen();
                     close(part)?;
                 }
             }
-            let unknown_root = self
-                .lake
-                .partition_dir(&provider, UNKNOWN_TENANT, 0)
-                .parent()
-                .expect("tenant folder")
-                .to_path_buf();
+            let unknown_root = self.lake.tenant_dir(&provider, UNKNOWN_TENANT);
             let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.files)
                 .into_iter()
                 .partition(|(tmp, _)| tmp.starts_with(&unknown_root));
@@ -458,21 +517,28 @@ impl EventWriter {
 
 fn close(part: Part) -> Result<()> {
     if let Some((w, path)) = part.writer {
-        let f = w.into_inner().map_err(|e| Error::Parquet {
-            path: path.clone(),
-            source: e,
-        })?;
-        f.sync_all().map_err(|e| Error::io(&path, e))?;
+        finish_file(w, &path)?;
     }
     Ok(())
 }
 
+/// Finish a Parquet file and sync it to disk.
+pub(crate) fn finish_file(w: ArrowWriter<File>, path: &Path) -> Result<()> {
+    let f = w.into_inner().map_err(|e| Error::Parquet {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    f.sync_all().map_err(|e| Error::io(path, e))
+}
+
 /// Hand the `event_uid` of each row of `provider` and `tenant` in an events file to
-/// `each`.
-fn read_event_uids(
+/// `each`; with `day`, only those of rows at that UTC day (row groups whose time
+/// statistics lie elsewhere are not read).
+pub(crate) fn read_event_uids(
     path: &Path,
     provider: &str,
     tenant: &str,
+    day: Option<i32>,
     mut each: impl FnMut(&str),
 ) -> Result<()> {
     let perr = |e| Error::Parquet {
@@ -480,11 +546,39 @@ fn read_event_uids(
         source: e,
     };
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(perr)?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(perr)?;
     let mask = ProjectionMask::columns(
         builder.parquet_schema(),
-        ["event_uid", "provider", "tenant"],
+        ["event_uid", "provider", "tenant", "time"],
     );
+    if let Some(day) = day {
+        let (lo, hi) = (
+            i64::from(day) * 86_400_000_000,
+            i64::from(day + 1) * 86_400_000_000,
+        );
+        let meta = builder.metadata().clone();
+        let time_col = meta
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .position(|c| c.path().string() == "time");
+        let groups: Vec<usize> = (0..meta.num_row_groups())
+            .filter(|&g| {
+                let stats = time_col.and_then(|c| meta.row_group(g).column(c).statistics());
+                match stats {
+                    Some(parquet::file::statistics::Statistics::Int64(s)) => {
+                        match (s.min_opt(), s.max_opt()) {
+                            (Some(min), Some(max)) => *max >= lo && *min < hi,
+                            _ => true,
+                        }
+                    }
+                    _ => true,
+                }
+            })
+            .collect();
+        builder = builder.with_row_groups(groups);
+    }
     let reader = builder.with_projection(mask).build().map_err(perr)?;
     for batch in reader {
         let batch = batch?;
@@ -495,8 +589,16 @@ fn read_event_uids(
                 .ok_or_else(|| Error::lake(path, format!("events file without {name}")))
         };
         let (uid, p, t) = (col("event_uid")?, col("provider")?, col("tenant")?);
+        let time = batch
+            .column_by_name("time")
+            .and_then(|c| c.as_primitive_opt::<TimestampMicrosecondType>())
+            .ok_or_else(|| Error::lake(path, "events file without time"))?;
         for i in 0..uid.len() {
-            if uid.is_valid(i) && p.value(i) == provider && t.value(i) == tenant {
+            if uid.is_valid(i)
+                && p.value(i) == provider
+                && t.value(i) == tenant
+                && day.is_none_or(|d| crate::time::day_of_micros(time.value(i)) == d)
+            {
                 each(uid.value(i));
             }
         }
@@ -533,13 +635,13 @@ mod tests {
     use crate::lake::Intent;
     use crate::lake::tables::RunRecord;
 
-    /// Okta events on 2026-11-27, as (tenant, event_uid).
-    fn batch(rows: &[(&str, &str)]) -> RecordBatch {
+    /// Okta events, as (tenant, event_uid, time).
+    fn batch_at(rows: &[(&str, &str, &str)]) -> RecordBatch {
         let text: String = rows
             .iter()
-            .map(|(tenant, uid)| {
+            .map(|(tenant, uid, time)| {
                 serde_json::json!({
-                    "event_uid": uid, "time": "2026-11-27T10:00:00Z", "provider": "okta",
+                    "event_uid": uid, "time": time, "provider": "okta",
                     "tenant": tenant, "event_type": "user.session.start", "category": "authentication",
                     "raw": "{}",
                 })
@@ -555,6 +657,15 @@ mod tests {
         arrow::compute::concat_batches(&schema, &batches).unwrap()
     }
 
+    /// Okta events on 2026-11-27, as (tenant, event_uid).
+    fn batch(rows: &[(&str, &str)]) -> RecordBatch {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|(t, u)| (*t, *u, "2026-11-27T10:00:00Z"))
+            .collect();
+        batch_at(&rows)
+    }
+
     /// One committed run writing `rows`: (ingested, duplicates).
     fn ingest(lake: &Lake, run: &str, rows: &[(&str, &str)]) -> (u64, u64) {
         let lock = lake.open_for_write().unwrap();
@@ -564,6 +675,7 @@ mod tests {
         lock.commit(Intent {
             run_id: run.into(),
             renames,
+            deletes: Vec::new(),
             run: RunRecord::derived(run.into(), "ingest", 0, &[], serde_json::json!({})),
         })
         .unwrap();
@@ -571,7 +683,8 @@ mod tests {
         (w.ingested, w.duplicates)
     }
 
-    const DAY: i32 = 20_784; // 2026-11-27
+    /// 2026-11, the month of 2026-11-27.
+    const MONTH: i32 = 2026 * 12 + 10;
 
     #[test]
     fn the_empty_tenant_and_nul_are_distinct_partitions() {
@@ -580,36 +693,51 @@ mod tests {
         let rows = [("", "u1"), ("\0", "u1")];
         assert_eq!(ingest(&lake, "20261127T100000Z-0000000a", &rows), (2, 0));
         assert_eq!(ingest(&lake, "20261127T100001Z-0000000b", &rows), (0, 2));
-        let empty = lake.partition_dir("okta", "", DAY);
-        let nul = lake.partition_dir("okta", "\0", DAY);
+        let empty = lake.partition_dir("okta", "", MONTH);
+        let nul = lake.partition_dir("okta", "\0", MONTH);
         assert_ne!(empty, nul);
         assert_eq!(parquet_files(&empty).len(), 1, "{}", empty.display());
         assert_eq!(parquet_files(&nul).len(), 1, "{}", nul.display());
     }
 
     #[test]
-    fn an_earlier_lake_keeps_its_empty_tenant_apart_from_nul() {
+    fn a_day_dropped_from_memory_is_still_deduplicated_and_rows_are_in_time_order() {
         let d = tempfile::tempdir().unwrap();
         let lake = Lake::new(d.path().join("lake"));
-        assert_eq!(
-            ingest(&lake, "20261127T100000Z-0000000a", &[("", "u2")]),
-            (1, 0)
-        );
-        // As earlier versions laid it out: the empty tenant in `tenant=%00`.
-        let (empty, nul) = (
-            lake.partition_dir("okta", "", DAY),
-            lake.partition_dir("okta", "\0", DAY),
-        );
-        std::fs::create_dir_all(nul.parent().unwrap()).unwrap();
-        std::fs::rename(&empty, &nul).unwrap();
-        // The empty tenant's event is known; "\0"'s event of the same uid is new.
-        assert_eq!(
-            ingest(
-                &lake,
-                "20261127T100001Z-0000000b",
-                &[("", "u2"), ("\0", "u2")]
-            ),
-            (1, 1)
-        );
+        let run = "20261127T100000Z-0000000a";
+        let _lock = lake.open_for_write().unwrap();
+        let mut w = EventWriter::new(&lake, run);
+        // One uid set at a time: every new day drops the one before.
+        w.max_seen = 0;
+        let day1 = [
+            ("t", "a", "2026-11-02T10:00:00Z"),
+            ("t", "b", "2026-11-01T10:00:00Z"),
+        ];
+        let day2 = [("t", "c", "2026-11-03T10:00:00Z")];
+        let again = [
+            ("t", "a", "2026-11-02T10:00:00Z"),
+            ("t", "d", "2026-11-02T11:00:00Z"),
+        ];
+        let mut counts = Vec::new();
+        for rows in [&day1[..], &day2[..], &again[..]] {
+            let out = w.write(&[batch_at(rows)]).unwrap()["okta"];
+            counts.push((out.ingested, out.duplicates));
+        }
+        assert_eq!(counts, [(2, 0), (1, 0), (1, 1)]);
+        let renames = w.finish().unwrap();
+        // Day 2026-11-02 came back while its rows were in the open file: that file was
+        // finished (so it could be read) and a second one started, both in 2026-11.
+        assert_eq!(renames.len(), 2, "{renames:?}");
+        let mut uids = Vec::new();
+        for (tmp, fin) in &renames {
+            assert!(
+                fin.parent().unwrap().ends_with("event_month=2026-11"),
+                "{}",
+                fin.display()
+            );
+            read_event_uids(tmp, "okta", "t", None, |u| uids.push(u.to_string())).unwrap();
+        }
+        // b (Nov 1) was sorted before a (Nov 2) within the first batch.
+        assert_eq!(uids, ["b", "a", "c", "d"]);
     }
 }

@@ -9,6 +9,7 @@
 //! as `build.rs` finds them in `queries/` ([`QUERIES`]), the reference tables listed in
 //! [`REFERENCE`].
 
+mod coop;
 pub mod memory;
 mod queries;
 pub mod udf;
@@ -97,6 +98,7 @@ impl Session {
                 "no lake here (expected an events/ folder): run `trailcheck ingest` first",
             ));
         }
+        Lake::new(lake_dir).check_layout()?;
         // DATAFUSION_* environment variables tune the engine (for example
         // DATAFUSION_EXECUTION_BATCH_SIZE); the settings below are trailcheck's own.
         let config = SessionConfig::from_env()?
@@ -117,7 +119,13 @@ impl Session {
             runtime = runtime.with_memory_pool(memory::process_pool(bytes));
         }
         let runtime = runtime.build_arc()?;
-        let mut ctx = SessionContext::new_with_config_rt(config, runtime);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(runtime)
+            .with_default_features()
+            .with_physical_optimizer_rule(Arc::new(coop::YieldingJoins))
+            .build();
+        let mut ctx = SessionContext::new_with_state(state);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
         let views = register_views(&ctx, lake_dir, options.live)?;

@@ -4,6 +4,7 @@ mod analyze;
 mod bad_input;
 mod cli;
 mod common;
+mod compact;
 mod conformance;
 #[cfg(feature = "generate")]
 mod generate;
