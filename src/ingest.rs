@@ -415,11 +415,25 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         deletes: Vec::new(),
         run,
     })?;
-    let compacted = compact::compact(
+    // The ingest is committed: a compaction that fails is a warning (the partition
+    // keeps its files, and the next ingest or `trailcheck compact` tries again).
+    let compacted = match compact::compact(
         &lock,
         &compact::Select::Touched(touched.into_iter().collect()),
         &opts.args,
-    )?;
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(FileProblem {
+                file: opts.lake.display().to_string(),
+                message: format!(
+                    "compaction after the ingest failed (the ingest is committed): {e}"
+                ),
+                error: false,
+            });
+            compact::Compacted::default()
+        }
+    };
     Ok(IngestSummary {
         run_id,
         lake: opts.lake.clone(),
