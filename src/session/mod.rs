@@ -128,6 +128,7 @@ impl Session {
         let mut ctx = SessionContext::new_with_state(state);
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
+        ctx.register_udf(udf::json_parse());
         let views = register_views(&ctx, lake_dir, options.live)?;
 
         let lake = Lake::new(lake_dir);

@@ -1,4 +1,6 @@
-//! `json_object(key, value, ...)`: builds the `evidence` JSON of findings in SQL.
+//! `json_object(key, value, ...)`: builds the `evidence` JSON of findings in SQL, and
+//! `json_parse(text)`: JSON text that `json_object` nests as JSON (a path's hops built
+//! by `json_object` in a view), not as a string.
 //!
 //! Values keep their type (numbers stay numbers, timestamps become RFC 3339 strings,
 //! lists become arrays) and every string is escaped by serde_json, so log content in
@@ -8,10 +10,11 @@
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
-use arrow::datatypes::{DataType, TimeUnit};
+use arrow::datatypes::{DataType, Field, FieldRef, TimeUnit};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{
-    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility,
 };
 use serde_json::{Map, Value};
 
@@ -46,19 +49,76 @@ impl ScalarUDFImpl for JsonObject {
             .iter()
             .map(|a| a.to_array(n))
             .collect::<Result<_>>()?;
+        let nested: Vec<bool> = args.arg_fields.iter().map(|f| is_json(f)).collect();
         let mut out = StringBuilder::new();
         for row in 0..n {
             let mut obj = Map::new();
-            for pair in arrays.chunks(2) {
+            for (i, pair) in arrays.chunks(2).enumerate() {
                 let key = match value_at(&pair[0], row) {
                     Value::String(s) => s,
                     other => other.to_string(),
                 };
-                obj.insert(key, value_at(&pair[1], row));
+                let value = match value_at(&pair[1], row) {
+                    // Text that is not JSON stays a string.
+                    Value::String(s) if nested.get(2 * i + 1) == Some(&true) => {
+                        serde_json::from_str(&s).unwrap_or(Value::String(s))
+                    }
+                    v => v,
+                };
+                obj.insert(key, value);
             }
             out.append_value(Value::Object(obj).to_string());
         }
         Ok(ColumnarValue::Array(Arc::new(out.finish())))
+    }
+}
+
+/// Arrow's canonical extension type of JSON text.
+const JSON_EXTENSION: &str = "arrow.json";
+
+fn is_json(f: &Field) -> bool {
+    f.metadata()
+        .get("ARROW:extension:name")
+        .is_some_and(|n| n == JSON_EXTENSION)
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct JsonParse {
+    signature: Signature,
+}
+
+/// `json_parse(text)`: the same text, typed as JSON (Arrow's `arrow.json` extension).
+pub fn json_parse() -> ScalarUDF {
+    ScalarUDF::from(JsonParse {
+        signature: Signature::string(1, Volatility::Immutable),
+    })
+}
+
+impl ScalarUDFImpl for JsonParse {
+    fn name(&self) -> &str {
+        "json_parse"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn return_field_from_args(&self, _: ReturnFieldArgs) -> Result<FieldRef> {
+        let meta = [(
+            "ARROW:extension:name".to_string(),
+            JSON_EXTENSION.to_string(),
+        )];
+        Ok(Arc::new(
+            Field::new(self.name(), DataType::Utf8, true).with_metadata(meta.into()),
+        ))
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = args.args[0].to_array(args.number_rows)?;
+        Ok(ColumnarValue::Array(arrow::compute::cast(
+            &a,
+            &DataType::Utf8,
+        )?))
     }
 }
 

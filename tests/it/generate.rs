@@ -618,3 +618,79 @@ fn generate_rejects_unknown_provider() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("aws_cloudtrail"), "{}", stderr(&o));
 }
+
+/// Issue 23: the trust paths planted for AWS. GitHub Actions' `main` branch and a pull
+/// request took `gha-deploy` (AdministratorAccess), whose trust admits `repo:<org>/infra:*`:
+/// high, confirmed, with their hop and the trust condition; the trust policy itself is a
+/// path the logs only allow (indeterminate). `gha-audit` trusts one branch and is
+/// read-only: no finding.
+#[test]
+fn generate_aws_cloudtrail_plants_a_federated_path_to_admin() {
+    let findings = round_trip("aws_cloudtrail", "1");
+    let paths: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "federated-path-to-admin")
+        .collect();
+    let subject = |f: &serde_json::Value| f["subject_uid"].as_str().unwrap_or("").to_string();
+    assert!(
+        paths.iter().all(|f| subject(f).contains("/gha-deploy / ")),
+        "only gha-deploy is admin: {paths:#?}"
+    );
+    for (origin, verdict) in [
+        ("repo:acme/infra:ref:refs/heads/main ->", "confirmed"),
+        ("repo:acme/infra:pull_request ->", "confirmed"),
+        (
+            "token.actions.githubusercontent.com repo:acme/infra:* ->",
+            "indeterminate",
+        ),
+    ] {
+        let f = paths
+            .iter()
+            .find(|f| subject(f).starts_with(origin))
+            .unwrap_or_else(|| panic!("{origin}: {paths:#?}"));
+        assert_eq!(
+            (f["severity"].as_str(), f["verdict"].as_str()),
+            (Some("high"), Some(verdict)),
+            "{f:#?}"
+        );
+        let e = evidence(f);
+        assert_eq!(e["admits_many"], true, "{e:#}");
+        assert_eq!(
+            e["admin_role"],
+            "arn:aws:iam::aws:policy/AdministratorAccess"
+        );
+        let hop = &e["path"][0];
+        assert_eq!(
+            hop["trust_condition"]["token.actions.githubusercontent.com:sub"], "repo:acme/infra:*",
+            "{e:#}"
+        );
+    }
+    assert_eq!(paths.len(), 3, "{paths:#?}");
+}
+
+/// Issue 23: the trust path planted for Google Cloud: a GitHub workflow federated in
+/// through workload identity impersonates `gh-deployer@`, which holds roles/owner.
+#[test]
+fn generate_gcp_audit_plants_a_federated_path_to_owner() {
+    let findings = round_trip("gcp_audit", "1");
+    let paths: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "federated-path-to-admin")
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:#?}");
+    let f = paths[0];
+    let subject = f["subject_uid"].as_str().unwrap();
+    assert!(
+        subject.starts_with("principal://iam.googleapis.com/projects/")
+            && subject.contains("/workloadIdentityPools/github/subject/repo:acme/infra:ref:refs/heads/main -> gh-deployer@")
+            && subject.ends_with(" / roles/owner"),
+        "{subject}"
+    );
+    assert_eq!(
+        (f["severity"].as_str(), f["verdict"].as_str()),
+        (Some("high"), Some("confirmed"))
+    );
+    let e = evidence(f);
+    assert_eq!(e["path"][0]["mechanism"], "GenerateAccessToken", "{e:#}");
+    assert_eq!(e["path"][0]["uses"], 19, "{e:#}");
+}

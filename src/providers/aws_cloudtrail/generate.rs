@@ -15,7 +15,13 @@
 //! identity: `invokedBy` does not make a machine); on day 9 this admin creates
 //! `svc-data-export` with an access key that is never used (dormant credential) and
 //! attaches `AmazonS3ReadOnlyAccess` to it; `AdministratorAccess` is attached to
-//! `svc-deploy` on day 30 (machine holding admin).
+//! `svc-deploy` on day 30 (machine holding admin). Trust paths from GitHub Actions
+//! (OIDC, `token.actions.githubusercontent.com`): on day 3 role `gha-deploy` is created
+//! trusting `repo:<org>/infra:*` (every branch and pull request) and given
+//! `AdministratorAccess`; the `main` branch takes it every 7 days and a pull request on
+//! day 45 (a federated path to admin); role `gha-audit` trusts only
+//! `repo:<org>/audit:ref:refs/heads/main`, is read-only, and that branch takes it every
+//! 10 days (not a path to admin).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -72,6 +78,8 @@ struct ConsoleUser {
 }
 
 struct Cast {
+    /// The GitHub organization whose workflows take roles here.
+    org: String,
     account: String,
     users: Vec<KeyUser>,
     console: ConsoleUser,
@@ -96,7 +104,52 @@ enum Plant {
     GrantAdminToDeploy,
     AttachReadOnlyToRole,
     CreatePolicyVersion,
+    /// A role GitHub Actions workflows take (`gha-deploy` or `gha-audit`): created with
+    /// its trust policy, given its policy, and taken by a workflow subject.
+    CreateGhaRole(Gha),
+    AttachGhaPolicy(Gha),
+    GhaTakesRole(Gha, &'static str),
 }
+
+/// The roles GitHub Actions takes.
+#[derive(Clone, Copy)]
+enum Gha {
+    /// Trusts `repo:<org>/infra:*`, holds `AdministratorAccess`.
+    Deploy,
+    /// Trusts `repo:<org>/audit:ref:refs/heads/main`, holds `ReadOnlyAccess`.
+    Audit,
+}
+
+impl Gha {
+    fn role(self) -> &'static str {
+        match self {
+            Gha::Deploy => "gha-deploy",
+            Gha::Audit => "gha-audit",
+        }
+    }
+    fn repo(self) -> &'static str {
+        match self {
+            Gha::Deploy => "infra",
+            Gha::Audit => "audit",
+        }
+    }
+    /// The subject condition of its trust policy.
+    fn trusted(self, org: &str) -> String {
+        match self {
+            Gha::Deploy => format!("repo:{org}/infra:*"),
+            Gha::Audit => format!("repo:{org}/audit:ref:refs/heads/main"),
+        }
+    }
+    fn policy(self) -> &'static str {
+        match self {
+            Gha::Deploy => "arn:aws:iam::aws:policy/AdministratorAccess",
+            Gha::Audit => "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        }
+    }
+}
+
+/// GitHub's OIDC issuer as an IAM OIDC provider of the account.
+const GITHUB_OIDC: &str = "token.actions.githubusercontent.com";
 
 fn cast(rng: &mut Rng, t: u32) -> Cast {
     let account = format!("{:012}", 100_000_000_000 + rng.below(899_999_999_999));
@@ -168,6 +221,7 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         })
         .collect();
     Cast {
+        org: org.to_string(),
         account,
         users,
         console,
@@ -194,6 +248,13 @@ fn planted() -> Vec<Planted<Plant>> {
     p.push(at(30, 10, 41, Plant::GrantAdminToDeploy));
     p.push(at(50, 16, 5, Plant::AttachReadOnlyToRole));
     p.push(at(60, 11, 30, Plant::CreatePolicyVersion));
+    for (gha, day) in [(Gha::Deploy, 3), (Gha::Audit, 4)] {
+        p.push(at(day, 9, 10, Plant::CreateGhaRole(gha)));
+        p.push(at(day, 9, 12, Plant::AttachGhaPolicy(gha)));
+    }
+    p.extend((1..=25).map(|w| at(w * 7, 14, 30, Plant::GhaTakesRole(Gha::Deploy, "ref:refs/heads/main"))));
+    p.push(at(45, 16, 45, Plant::GhaTakesRole(Gha::Deploy, "pull_request")));
+    p.extend((1..=17).map(|w| at(w * 10, 6, 15, Plant::GhaTakesRole(Gha::Audit, "ref:refs/heads/main"))));
     p
 }
 
@@ -508,6 +569,89 @@ fn record(buf: &mut String, rng: &mut Rng, cast: &Cast, micros: i64, planted: Op
             rng.ip(),
         ),
         Some(Plant::CreatePolicyVersion) => policy_change(rng, cast, admin, &time, 1),
+        Some(Plant::CreateGhaRole(gha)) => {
+            let trust = serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Federated": format!("arn:aws:iam::{a}:oidc-provider/{GITHUB_OIDC}")},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {format!("{GITHUB_OIDC}:aud"): "sts.amazonaws.com"},
+                        "StringLike": {format!("{GITHUB_OIDC}:sub"): gha.trusted(&cast.org)},
+                    },
+                }],
+            });
+            let request = serde_json::json!({
+                "roleName": gha.role(),
+                "assumeRolePolicyDocument": trust.to_string(),
+                "description": format!("GitHub Actions, {}/{}", cast.org, gha.repo()),
+                "maxSessionDuration": 3600,
+            });
+            let response = serde_json::json!({"role": {
+                "path": "/", "roleName": gha.role(),
+                "roleId": format!("AROA{}", rng.chars(BASE32, 17)),
+                "arn": format!("arn:aws:iam::{a}:role/{}", gha.role()),
+                "createDate": time.replace('T', " ").replace('Z', ""),
+                "assumeRolePolicyDocument": trust.to_string(),
+            }});
+            admin_iam_call(
+                person_identity(cast, admin, &time),
+                "CreateRole",
+                request.to_string(),
+                response.to_string(),
+                rng.ip(),
+            )
+        }
+        Some(Plant::AttachGhaPolicy(gha)) => admin_iam_call(
+            person_identity(cast, admin, &time),
+            "AttachRolePolicy",
+            serde_json::json!({"roleName": gha.role(), "policyArn": gha.policy()}).to_string(),
+            "null".into(),
+            rng.ip(),
+        ),
+        Some(Plant::GhaTakesRole(gha, what)) => {
+            let sub = format!("repo:{}/{}:{what}", cast.org, gha.repo());
+            let provider = format!("arn:aws:iam::{a}:oidc-provider/{GITHUB_OIDC}");
+            let session = format!("GitHubActions-{}", rng.below(1_000_000_000));
+            Call {
+                identity: serde_json::json!({
+                    "type": "WebIdentityUser",
+                    "principalId": format!("{provider}:sts.amazonaws.com:{sub}"),
+                    "userName": sub,
+                    "identityProvider": provider,
+                })
+                .to_string(),
+                source: "sts",
+                name: "AssumeRoleWithWebIdentity",
+                ip: format!("20.{}.{}.{}", 25 + rng.below(200), rng.below(256), 1 + rng.below(254)),
+                agent: "aws-sdk-js/2.1692.0 promise configure-aws-credentials-for-github-actions",
+                request: serde_json::json!({
+                    "roleArn": format!("arn:aws:iam::{a}:role/{}", gha.role()),
+                    "roleSessionName": session,
+                    "durationSeconds": 3600,
+                })
+                .to_string(),
+                response: serde_json::json!({
+                    "credentials": {
+                        "accessKeyId": format!("ASIA{}", rng.chars(BASE32, 16)),
+                        "sessionToken": "IQoJb3JpZ2luX2VjEXAMPLE",
+                        "expiration": later(&time),
+                    },
+                    "subjectFromWebIdentityToken": sub,
+                    "assumedRoleUser": {
+                        "assumedRoleId": format!("AROA{}:{session}", rng.chars(BASE32, 17)),
+                        "arn": format!("arn:aws:sts::{a}:assumed-role/{}/{session}", gha.role()),
+                    },
+                    "provider": provider,
+                    "audience": "sts.amazonaws.com",
+                })
+                .to_string(),
+                error: None,
+                read_only: true,
+                additional: None,
+            }
+        }
         None => background(rng, cast, &time),
     };
     let source = format!("{}.amazonaws.com", call.source);

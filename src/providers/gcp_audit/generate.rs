@@ -19,7 +19,11 @@
 //! `roles/owner` is granted to a person on day 12 and `roles/editor` to `ci-deployer@`
 //! on day 35 (a machine holding a privileged role); a custom role is created on day 20
 //! and updated on day 60. Every `SetIamPolicy` carries one binding delta, since the
-//! mapper makes one event row per delta and `--events` counts rows.
+//! mapper makes one event row per delta and `--events` counts rows. A trust path from
+//! outside: `roles/owner` is granted to service account `gh-deployer@` on day 6, and a
+//! GitHub Actions workflow (`repo:<org>/infra:ref:refs/heads/main`, through workload
+//! identity federation: `principal://.../workloadIdentityPools/github/subject/...`)
+//! impersonates it (`GenerateAccessToken`) every 9 days from day 7.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -72,6 +76,10 @@ struct ServiceAccount {
 
 struct Cast {
     project: String,
+    /// `gh-deployer@`, which GitHub Actions impersonates through workload identity.
+    deployer: String,
+    /// The federated principal of the GitHub workflow.
+    wif_subject: String,
     number: String,
     bucket: String,
     people: Vec<Person>,
@@ -95,6 +103,9 @@ enum Plant {
     GrantEditorToCi,
     CreateRole,
     UpdateRole,
+    GrantOwnerToDeployer,
+    /// The GitHub workflow, federated in, mints a token for `gh-deployer@`.
+    WifMint,
 }
 
 fn hex_id(rng: &mut Rng) -> String {
@@ -164,6 +175,10 @@ fn cast(rng: &mut Rng, t: u32) -> Cast {
         .map(|b| format!("{project}-{b}"))
         .collect();
     Cast {
+        deployer: format!("gh-deployer@{project}.iam.gserviceaccount.com"),
+        wif_subject: format!(
+            "principal://iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/github/subject/repo:{org}/infra:ref:refs/heads/main"
+        ),
         bucket: format!("{project}-audit-archive"),
         agent_sa: format!("{number}@cloudservices.gserviceaccount.com"),
         ci_key2: hex_id(rng),
@@ -189,6 +204,8 @@ fn planted() -> Vec<Planted<Plant>> {
     p.push(at(20, 10, 2, Plant::CreateRole));
     p.push(at(35, 17, 20, Plant::GrantEditorToCi));
     p.push(at(60, 11, 30, Plant::UpdateRole));
+    p.push(at(6, 10, 20, Plant::GrantOwnerToDeployer));
+    p.extend((0..19).map(|i| at(7 + 9 * i, 15, 5, Plant::WifMint)));
     p
 }
 
@@ -204,7 +221,7 @@ fn generate(plan: &Plan, out: &mut Output) -> Result<()> {
             MAX_PER_FILE,
             Period::Hour,
             |rng, planted| match planted {
-                Some(Plant::LegacyRead) => DATA_ACCESS,
+                Some(Plant::LegacyRead | Plant::WifMint) => DATA_ACCESS,
                 Some(_) => ACTIVITY,
                 None => rng.weighted(STREAM_WEIGHTS),
             },
@@ -230,6 +247,8 @@ enum Caller<'a> {
     Service(&'a ServiceAccount),
     /// A Google-managed service agent (email).
     Agent(&'a str),
+    /// A principal federated in through workload identity (`principal://...`): no email.
+    Federated(&'a str),
 }
 
 /// The parts of one entry that vary.
@@ -271,17 +290,33 @@ fn write_entry(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, log: usize,
             s.workload.as_deref(),
         ),
         Caller::Agent(e) => (*e, "serviceAccount", None, "", "", None),
+        Caller::Federated(_) => (
+            "",
+            "",
+            None,
+            "20.42.7.19",
+            "google-github-actions/auth/2.1.7 google-api-nodejs-client/9.15.1,gzip(gfe)",
+            None,
+        ),
     };
     let stamp = crate::generate::kit::timestamp_digits(time, 9, "Z");
     let _ = write!(
         buf,
-        r#"{{"protoPayload":{{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{},"authenticationInfo":{{"principalEmail":"{email}""#,
+        r#"{{"protoPayload":{{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{},"authenticationInfo":{{"#,
         if call.denied {
             r#"{"code":7,"message":"PERMISSION_DENIED"}"#
         } else {
             "{}"
         }
     );
+    match &call.caller {
+        Caller::Federated(principal) => {
+            let _ = write!(buf, r#""principalSubject":"{principal}""#);
+        }
+        _ => {
+            let _ = write!(buf, r#""principalEmail":"{email}""#);
+        }
+    }
     if let Some(k) = key {
         let _ = write!(
             buf,
@@ -295,10 +330,14 @@ fn write_entry(buf: &mut String, rng: &mut Rng, c: &Cast, time: i64, log: usize,
             r#","serviceAccountDelegationInfo":[{{"principalSubject":"{w}"}}]"#
         );
     }
-    let _ = write!(
-        buf,
-        r#","principalSubject":"{subject}:{email}"}},"requestMetadata":{{"#
-    );
+    if matches!(call.caller, Caller::Federated(_)) {
+        buf.push_str(r#"},"requestMetadata":{"#);
+    } else {
+        let _ = write!(
+            buf,
+            r#","principalSubject":"{subject}:{email}"}},"requestMetadata":{{"#
+        );
+    }
     if !ip.is_empty() {
         let _ = write!(
             buf,
@@ -355,7 +394,7 @@ fn entry(
         None => admin_activity(rng, c),
     };
     let log = match planted {
-        Some(Plant::LegacyRead) => DATA_ACCESS,
+        Some(Plant::LegacyRead | Plant::WifMint) => DATA_ACCESS,
         Some(_) => ACTIVITY,
         None => stream,
     };
@@ -511,6 +550,32 @@ fn planted_call<'a>(rng: &mut Rng, c: &'a Cast, time: i64, p: &Plant) -> Call<'a
         ),
         Plant::CreateRole => role_change(c, admin, true),
         Plant::UpdateRole => role_change(c, admin, false),
+        Plant::GrantOwnerToDeployer => set_iam_policy(
+            c,
+            &c.people[0],
+            "roles/owner",
+            &format!("serviceAccount:{}", c.deployer),
+        ),
+        Plant::WifMint => Call {
+            caller: Caller::Federated(&c.wif_subject),
+            key: None,
+            service: "iamcredentials.googleapis.com",
+            method: "GenerateAccessToken",
+            resource_name: format!("projects/-/serviceAccounts/{}", c.deployer),
+            permission: "iam.serviceAccounts.getAccessToken",
+            permission_type: "DATA_READ",
+            payload: format!(
+                r#","request":{{"@type":"type.googleapis.com/google.iam.credentials.v1.GenerateAccessTokenRequest","name":"projects/-/serviceAccounts/{e}"}},"metadata":{{"identityDelegationChain":["projects/-/serviceAccounts/{e}"]}}"#,
+                e = c.deployer
+            ),
+            resource_type: "service_account",
+            labels: format!(
+                r#""email_id":"{}","project_id":"{}""#,
+                c.deployer, c.project
+            ),
+            denied: false,
+            operation: None,
+        },
     }
 }
 
