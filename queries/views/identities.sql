@@ -4,7 +4,10 @@
 -- lifecycle events about it (created, enabled, disabled, deleted, updated). Failed attempts are
 -- not activity. `kind` is `machine` when any event says so (docs/design.md section 4), `system`
 -- for provider-operated principals (AWS services, Okta's system principal, Google
--- service agents), `human` when an event says so, else `unknown`. `status` is as of the end of the evidence.
+-- service agents), `federated` for a subject that only ever federated in from outside
+-- (an OIDC or SAML token's subject taking an AWS role, a Google Cloud workload identity
+-- `principal://`: the workload is outside the tenant, whose own identity is the role or
+-- service account it took, see `trust_edges`), `human` when an event says so, else `unknown`. `status` is as of the end of the evidence.
 -- `identity_name` is the name people know it by: the most recent non-empty name that
 -- events give this uid, as the actor of its activity (`actor_name`) or as the target of
 -- any event (`target_name`), a name other than the uid itself preferred (a Workspace
@@ -14,12 +17,17 @@
 -- Only events up to as_of are evidence (as_of is the end of the evidence, docs/design.md section 5).
 WITH use_events AS (
     SELECT provider, tenant, actor_uid AS identity_uid, actor_name AS name,
-           actor_is_machine AS machine, actor_type, time, event_uid
+           actor_is_machine AS machine, actor_type, time, event_uid,
+           -- A subject federated in from outside (the token's subject of an OIDC or SAML
+           -- federation, a workload identity principal): not an identity of the tenant.
+           event_type IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML')
+               OR actor_uid LIKE 'principal://%' OR actor_uid LIKE 'principalSet://%' AS federated
     FROM events
     WHERE actor_uid IS NOT NULL AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
     UNION ALL
     -- A role that is assumed is used, even when its session's calls are not logged.
-    SELECT provider, tenant, target_uid, target_name, target_is_machine, 'service', time, event_uid
+    SELECT provider, tenant, target_uid, target_name, target_is_machine, 'service', time, event_uid,
+           false
     FROM events
     WHERE action = 'login' AND target_type = 'role' AND target_uid IS NOT NULL
       AND outcome <> 'failure' AND time <= (SELECT as_of FROM params)
@@ -34,6 +42,7 @@ activity AS (
            bool_or(machine) AS machine,
            bool_or(NOT machine) AS human,
            bool_or(actor_type = 'system') AS system,
+           bool_and(federated) AS federated,
            min(time) AS first_activity,
            max(time) AS last_activity,
            count(*) AS activity_events,
@@ -88,6 +97,7 @@ SELECT
     END AS identity_name,
     CASE
         WHEN coalesce(a.system, false) THEN 'system'
+        WHEN coalesce(a.federated, false) AND l.identity_uid IS NULL THEN 'federated'
         WHEN coalesce(a.machine, false) OR coalesce(l.machine, false) THEN 'machine'
         WHEN coalesce(a.human, false) OR coalesce(l.human, false) THEN 'human'
         ELSE 'unknown'

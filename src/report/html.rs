@@ -179,6 +179,13 @@ ol.first .todo { font-size: 13px; }
 .chart .lbl { font-size: 12.5px; min-width: 0; overflow-wrap: anywhere; line-height: 1.25; }
 .chart .note { font-size: 12.5px; color: var(--muted); }
 .chart svg { display: block; width: 100%; }
+.trust svg { display: block; max-width: 100%; height: auto; margin: .2rem 0 .6rem; }
+.trust svg text { font: 12px system-ui, -apple-system, "Segoe UI", sans-serif; fill: var(--fg); }
+.trust svg .node { stroke: var(--line); stroke-width: 1; rx: 4; }
+svg .ext, .key.ext { fill: var(--high-bg); background: var(--high-bg); } svg .hopk, .key.hopk { fill: var(--soft); background: var(--soft); } svg .adm, .key.adm { fill: var(--crit-bg); background: var(--crit-bg); }
+.trust svg text.on-adm { fill: var(--crit-fg); }
+.trust svg .edge { stroke: var(--muted); stroke-width: 1.5; fill: none; } .trust svg .edge.allowed { stroke-dasharray: 5 4; }
+.trust svg .elabel { font-size: 11px; fill: var(--muted); }
 .chart .axis { position: relative; height: 1.1rem; font-size: 11px; color: var(--muted); }
 .chart .axis span { position: absolute; top: 0; white-space: nowrap; transform: translateX(-50%); }
 .chart .head { font-size: 12px; color: var(--muted); padding-bottom: .15rem; }
@@ -260,6 +267,9 @@ details.verified > summary { cursor: pointer; color: var(--muted); padding: .25r
 <h3>Admin roles held by machines</h3>
 <div class="legend"><span><span class="key machine"></span>held by a machine identity</span><span><span class="key person"></span>held by a person</span></div>
 <div class="chart admins" id="admins"></div>
+<h3 id="trust-title">Outside workloads that can become admin</h3>
+<div class="legend"><span><span class="key ext"></span>outside subject (OIDC, SAML, another account)</span><span><span class="key hopk"></span>identity taken on the way</span><span><span class="key adm"></span>admin role</span><span>solid arrow: seen in the logs · dashed: only allowed by a trust policy</span></div>
+<div class="trust" id="trust"></div>
 </section>
 <section id="findings"><h2 id="findings-title">Findings by rule</h2>
 <div class="controls"><input id="filter" type="search" placeholder="filter findings" size="36" aria-label="filter findings">
@@ -467,6 +477,48 @@ if (!S.act_first.length) $("first").appendChild(el("li", "Nothing to act on: no 
     add(box, add(el("div", null, "lbl"), p.tenant ? streamNode(p.provider, p.tenant, true) : el("b", p.provider)), g,
       el("div", p.machine + " of " + total + " held by machines (" + Math.round(m) + "%)" + (p.mpriv ? ", " + p.mpriv + " privileged" : ""), "note" + (p.machine ? " silent" : "")));
   });
+})();
+
+// Trust paths: each outside subject that can become admin, hop by hop (federated-path-to-admin).
+(function () {
+  const box = $("trust");
+  const paths = D.findings.filter(f => f.rule_id === "federated-path-to-admin" && f.evidence && Array.isArray(f.evidence.path));
+  if (!paths.length) { box.appendChild(el("p", "No path from an outside subject to an admin role in the logs.", "muted")); return; }
+  $("trust-title").textContent = "Outside workloads that can become admin (" + paths.length + (paths.length === 1 ? " path)" : " paths)");
+  // Each hop's mechanism in a word (the full name is in the arrow's tooltip).
+  const verb = m => ({ AssumeRoleWithWebIdentity: "OIDC", AssumeRoleWithSAML: "SAML", AssumeRole: "assume", GenerateAccessToken: "token", GenerateIdToken: "token", SignJwt: "sign", SignBlob: "sign" })[m] || (txt(m).includes("WebIdentity") ? "OIDC" : "may take");
+  const W = 230, GAP = 70, H = 46, short = (s, n) => { s = txt(s); return s.length > n ? s.slice(0, n - 1) + "\u2026" : s; };
+  // A long ARN by its last part (the full name is in the tooltip).
+  const tail = s => { s = txt(s); const i = s.lastIndexOf("/"); return i > 0 && s.length > 34 ? s.slice(i + 1) : s; };
+  paths.slice(0, 40).forEach(f => {
+    const e = f.evidence, hops = e.path;
+    // Columns: the origin, each identity taken, then the admin role it holds.
+    const nodes = [{ label: e.origin, sub: e.issuer || e.origin_kind, cls: "ext" }]
+      .concat(hops.map(h => ({ label: tail(h.to), full: h.to, sub: "", cls: "hopk" })))
+      .concat([{ label: tail(e.admin_role), full: e.admin_role, sub: "admin role", cls: "adm" }]);
+    const width = nodes.length * W + (nodes.length - 1) * GAP + 4;
+    const g = sv("svg", { viewBox: "0 0 " + width + " " + (H + 8), width: width, height: H + 8, role: "img" });
+    tip(g, f.summary);
+    nodes.forEach((n, i) => {
+      const x = 2 + i * (W + GAP);
+      g.appendChild(tip(sv("rect", { x: x, y: 4, width: W, height: H, class: "node " + n.cls }), txt(n.full || n.label)));
+      const t1 = sv("text", { x: x + 8, y: 22, class: n.cls === "adm" ? "on-adm" : "" }); t1.textContent = short(n.label, 34); g.appendChild(t1);
+      if (n.sub) { const t2 = sv("text", { x: x + 8, y: 40, class: n.cls === "adm" ? "on-adm" : "elabel" }); t2.textContent = short(n.sub, 36); g.appendChild(t2); }
+      if (i > 0 && i <= hops.length) {
+        const h = hops[i - 1], x0 = x - GAP, y = 4 + H / 2;
+        g.appendChild(tip(sv("path", { d: "M" + x0 + " " + y + " H" + (x - 6) + " m-6 -5 l6 5 l-6 5", class: "edge" + (h.observed ? "" : " allowed") }),
+          txt(h.mechanism) + (h.observed ? ", seen " + num(h.uses) + " times, " + day(h.first_seen) + " to " + day(h.last_seen) : ", allowed by the trust policy") + (h.trust_condition ? "; trust: " + txt(h.trust_condition) : "")));
+        const l = sv("text", { x: x0 + 4, y: y - 6, class: "elabel" }); l.textContent = verb(h.mechanism); g.appendChild(l);
+      }
+      if (i === nodes.length - 1) {
+        const x0 = x - GAP, y = 4 + H / 2;
+        g.appendChild(sv("path", { d: "M" + x0 + " " + y + " H" + (x - 6) + " m-6 -5 l6 5 l-6 5", class: "edge" }));
+        const l = sv("text", { x: x0 + 4, y: y - 6, class: "elabel" }); l.textContent = "holds"; g.appendChild(l);
+      }
+    });
+    add(box, add(el("div", null, "lbl"), badge(f.severity, "sev-" + f.severity), " ", el("span", f.verdict, "muted")), g);
+  });
+  if (paths.length > 40) add(box, el("p", (paths.length - 40) + " more in the findings below", "muted"));
 })();
 
 // Evidence as a list of names and values (event references left out when shown apart).

@@ -666,6 +666,17 @@ fn generate_aws_cloudtrail_plants_a_federated_path_to_admin() {
         );
     }
     assert_eq!(paths.len(), 3, "{paths:#?}");
+    // The pull request's token subject took the role once, on day 45: it is a federated
+    // subject, not a machine identity of the account, so never a dormant one.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule_id"] == "dormant-machine-identity"
+                && f["subject_uid"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("repo:"))),
+        "{findings:#?}"
+    );
 }
 
 /// Issue 23: the trust path planted for Google Cloud: a GitHub workflow federated in
