@@ -89,7 +89,10 @@ pub fn judge(statement: &Statement) -> Verdict {
         Statement::Discard { .. }
         | Statement::Reset(_)
         | Statement::Savepoint { .. }
-        | Statement::ReleaseSavepoint { .. } => Verdict::Acknowledge,
+        | Statement::ReleaseSavepoint { .. }
+        // psycopg and psqlODBC drop their prepared statements with DEALLOCATE (the hook
+        // removes the named one from the connection's store).
+        | Statement::Deallocate { .. } => Verdict::Acknowledge,
         other => refuse(other),
     }
 }
@@ -178,11 +181,13 @@ fn verify(plan: &LogicalPlan) -> PgWireResult<()> {
         .map_err(|e| read_only_error(format!("the server is read-only: {e}")))
 }
 
-/// Plan a statement as `datafusion-postgres` would, and check the plan.
+/// Plan a statement as `datafusion-postgres` would, after the catalog rewrites of
+/// [`compat`](super::compat), and check the plan.
 async fn plan_checked(ctx: &SessionContext, statement: &Statement) -> PgWireResult<LogicalPlan> {
+    let statement = super::compat::rewrite(statement).unwrap_or_else(|| statement.clone());
     let plan = ctx
         .state()
-        .statement_to_plan(DfStatement::Statement(Box::new(statement.clone())))
+        .statement_to_plan(DfStatement::Statement(Box::new(statement)))
         .await
         .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
     verify(&plan)?;
@@ -205,6 +210,7 @@ fn acknowledged_tag(statement: &Statement) -> &'static str {
         Statement::ReleaseSavepoint { .. } => "RELEASE",
         Statement::Discard { .. } => "DISCARD ALL",
         Statement::Reset(_) => "RESET",
+        Statement::Deallocate { .. } => "DEALLOCATE",
         _ => "SET",
     }
 }
@@ -225,6 +231,7 @@ async fn answer(
     statement: &Statement,
     ctx: &SessionContext,
     planned: Option<&LogicalPlan>,
+    client: &(dyn ClientInfo + Send + Sync),
 ) -> Option<PgWireResult<Response>> {
     match judge(statement) {
         Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
@@ -234,10 +241,40 @@ async fn answer(
         Verdict::Pass => match (statement, planned) {
             (Statement::Declare { stmts }, _) => check_cursors(ctx, stmts).await.err().map(Err),
             (_, Some(plan)) => verify(plan).err().map(Err),
+            // A statement the catalog rewrites changed runs here, as rewritten;
+            // `datafusion-postgres` would run the text the client sent.
+            (s, None) if plans_a_query(s) && super::compat::rewrite(s).is_some() => {
+                Some(run_rewritten(ctx, s, client).await)
+            }
             (s, None) if plans_a_query(s) => plan_checked(ctx, s).await.err().map(Err),
             _ => None,
         },
     }
+}
+
+/// Plan (rewritten and checked) and run a simple-protocol query, its rows in text as
+/// `datafusion-postgres` sends them.
+async fn run_rewritten(
+    ctx: &SessionContext,
+    statement: &Statement,
+    client: &(dyn ClientInfo + Send + Sync),
+) -> PgWireResult<Response> {
+    use datafusion_postgres::arrow_pg::datatypes::df::encode_dataframe;
+    let plan = plan_checked(ctx, statement).await?;
+    let frame = ctx
+        .execute_logical_plan(plan)
+        .await
+        .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
+    let format = std::sync::Arc::new(pgwire::types::format::FormatOptions::from_client_metadata(
+        client.metadata(),
+    ));
+    let rows = encode_dataframe(
+        frame,
+        &pgwire::api::portal::Format::UnifiedText,
+        Some(format),
+    )
+    .await?;
+    Ok(Response::Query(rows))
 }
 
 /// The first query hook: applies [`judge`], and [`verify`] on every plan, before
@@ -250,9 +287,17 @@ impl QueryHook for Gate {
         &self,
         statement: &Statement,
         ctx: &SessionContext,
-        _client: &mut dyn HookClient,
+        client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        answer(statement, ctx, None).await
+        if let Statement::Deallocate { name, .. } = statement {
+            use pgwire::api::store::PortalStore;
+            // `DEALLOCATE ALL` leaves them to the connection's end (pgwire's store has no
+            // way to list them).
+            if name.quote_style.is_some() || !name.value.eq_ignore_ascii_case("all") {
+                client.portal_store().rm_statement(&name.value);
+            }
+        }
+        answer(statement, ctx, None, &*client).await
     }
 
     async fn handle_extended_parse_query(
@@ -278,9 +323,9 @@ impl QueryHook for Gate {
         plan: &LogicalPlan,
         _params: &ParamValues,
         ctx: &SessionContext,
-        _client: &mut dyn HookClient,
+        client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        answer(statement, ctx, Some(plan)).await
+        answer(statement, ctx, Some(plan), &*client).await
     }
 }
 
@@ -333,9 +378,12 @@ mod tests {
                 verdict(sql)
             );
         }
-        assert_eq!(
-            verdict("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
-            Verdict::Acknowledge
-        );
+        for sql in [
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            "DEALLOCATE ALL",
+            "DEALLOCATE \"_pg3_1\"",
+        ] {
+            assert_eq!(verdict(sql), Verdict::Acknowledge, "{sql}");
+        }
     }
 }
