@@ -20,7 +20,7 @@
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use arrow::array::{Array, AsArray, Int32Array};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int32Array};
 use arrow::datatypes::DataType;
 use datafusion::common::Result;
 use datafusion::logical_expr::{
@@ -242,7 +242,7 @@ fn columns_in_pg_words(alias: &str) -> Option<TableFactor> {
         "(SELECT c.table_catalog, c.table_schema, c.table_name, c.column_name, \
          c.ordinal_position, c.column_default, c.is_nullable, \
          CASE WHEN {oid} IS NULL THEN c.data_type \
-              WHEN format_type({oid}, NULL) LIKE '%[]' THEN 'ARRAY' \
+              WHEN pg_type_is_array(c.data_type) THEN 'ARRAY' \
               ELSE format_type({oid}, NULL) END AS data_type, \
          c.character_maximum_length, c.character_octet_length, c.numeric_precision, \
          c.numeric_precision_radix, c.numeric_scale, c.datetime_precision, c.interval_type \
@@ -592,42 +592,74 @@ pub fn arrow_type_oid(arrow_type: &str) -> Option<i32> {
     i32::try_from(t.oid()).ok()
 }
 
-/// `pg_type_oid(arrow_type_text)`: [`arrow_type_oid`] as a SQL function.
+/// Whether an Arrow type (as text) is a PostgreSQL array (`information_schema` says
+/// `ARRAY`): the same mapping's kind, so `record[]` (a list of structs, which
+/// `format_type` does not name) is one too.
+pub fn arrow_type_is_array(arrow_type: &str) -> Option<bool> {
+    let dt: DataType = arrow_type.parse().ok()?;
+    let t = datafusion_postgres::arrow_pg::datatypes::into_pg_type(&dt).ok()?;
+    // PostgreSQL names every array type after its element with a leading `_`.
+    Some(t.name().starts_with('_'))
+}
+
+/// `pg_type_oid(arrow_type_text)` ([`arrow_type_oid`]) and `pg_type_is_array(..)`
+/// ([`arrow_type_is_array`]) as SQL functions.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub struct PgTypeOid {
+pub struct ArrowTypeFn {
+    name: &'static str,
     signature: Signature,
 }
 
-impl PgTypeOid {
-    pub fn new() -> Self {
-        PgTypeOid {
+impl ArrowTypeFn {
+    pub fn oid() -> Self {
+        Self::named("pg_type_oid")
+    }
+
+    pub fn is_array() -> Self {
+        Self::named("pg_type_is_array")
+    }
+
+    fn named(name: &'static str) -> Self {
+        ArrowTypeFn {
+            name,
             signature: Signature::exact(vec![DataType::Utf8], Volatility::Immutable),
         }
     }
 }
 
-impl ScalarUDFImpl for PgTypeOid {
+impl ScalarUDFImpl for ArrowTypeFn {
     fn name(&self) -> &str {
-        "pg_type_oid"
+        self.name
     }
     fn signature(&self) -> &Signature {
         &self.signature
     }
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Int32)
+        Ok(if self.name == "pg_type_oid" {
+            DataType::Int32
+        } else {
+            DataType::Boolean
+        })
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let names = args.args[0].to_array(args.number_rows)?;
         let names = arrow::compute::cast(&names, &DataType::Utf8)?;
         let names = names.as_string::<i32>();
-        let oids: Int32Array = (0..names.len())
-            .map(|i| {
-                (!names.is_null(i))
-                    .then(|| arrow_type_oid(names.value(i)))
-                    .flatten()
-            })
-            .collect();
-        Ok(ColumnarValue::Array(Arc::new(oids)))
+        let text = |i: usize| (!names.is_null(i)).then(|| names.value(i));
+        let out: ArrayRef = if self.name == "pg_type_oid" {
+            Arc::new(
+                (0..names.len())
+                    .map(|i| text(i).and_then(arrow_type_oid))
+                    .collect::<Int32Array>(),
+            )
+        } else {
+            Arc::new(
+                (0..names.len())
+                    .map(|i| text(i).and_then(arrow_type_is_array))
+                    .collect::<BooleanArray>(),
+            )
+        };
+        Ok(ColumnarValue::Array(out))
     }
 }
 
@@ -662,6 +694,14 @@ mod tests {
             true,
         )));
         assert_eq!(arrow_type_oid(&list.to_string()), Some(1009));
+        assert_eq!(arrow_type_is_array(&list.to_string()), Some(true));
+        assert_eq!(arrow_type_is_array("Utf8"), Some(false));
+        let records = DataType::List(Arc::new(arrow::datatypes::Field::new(
+            "item",
+            DataType::Struct(vec![arrow::datatypes::Field::new("id", DataType::Utf8, true)].into()),
+            true,
+        )));
+        assert_eq!(arrow_type_is_array(&records.to_string()), Some(true));
         assert_eq!(arrow_type_oid("no type"), None);
     }
 

@@ -277,6 +277,23 @@ async fn run_rewritten(
     Ok(Response::Query(rows))
 }
 
+/// A `DECLARE` whose query the catalog rewrites change (psycopg's and SQLAlchemy's
+/// server-side cursors over catalog queries): the cursor hook declares the rewritten
+/// query (it plans the query's text itself).
+async fn declare_rewritten(
+    statement: &Statement,
+    ctx: &SessionContext,
+    client: &mut dyn HookClient,
+) -> Option<PgWireResult<Response>> {
+    if !matches!(statement, Statement::Declare { .. }) {
+        return None;
+    }
+    let rewritten = super::compat::rewrite(statement)?;
+    datafusion_postgres::hooks::cursor::CursorStatementHook
+        .handle_simple_query(&rewritten, ctx, client)
+        .await
+}
+
 /// The first query hook: applies [`judge`], and [`verify`] on every plan, before
 /// `datafusion-postgres` runs anything.
 pub struct Gate;
@@ -297,7 +314,10 @@ impl QueryHook for Gate {
                 client.portal_store().rm_statement(&name.value);
             }
         }
-        answer(statement, ctx, None, &*client).await
+        match answer(statement, ctx, None, &*client).await {
+            None => declare_rewritten(statement, ctx, client).await,
+            refused => refused,
+        }
     }
 
     async fn handle_extended_parse_query(
@@ -325,7 +345,10 @@ impl QueryHook for Gate {
         ctx: &SessionContext,
         client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        answer(statement, ctx, Some(plan), &*client).await
+        match answer(statement, ctx, Some(plan), &*client).await {
+            None => declare_rewritten(statement, ctx, client).await,
+            refused => refused,
+        }
     }
 }
 

@@ -106,7 +106,8 @@ pub fn register(ctx: &SessionContext) {
         }));
     }
     // information_schema.columns reads its types through this (src/serve/compat.rs).
-    ctx.register_udf(ScalarUDF::from(super::compat::PgTypeOid::new()));
+    ctx.register_udf(ScalarUDF::from(super::compat::ArrowTypeFn::oid()));
+    ctx.register_udf(ScalarUDF::from(super::compat::ArrowTypeFn::is_array()));
     ctx.register_udf(ScalarUDF::from(ToRegtype {
         signature: Signature::exact(vec![DataType::Utf8], Volatility::Stable),
     }));
