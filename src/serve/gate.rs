@@ -277,6 +277,60 @@ async fn run_rewritten(
     Ok(Response::Query(rows))
 }
 
+/// Settings whose `SHOW` the server answers from [`super::pg::setting`], as
+/// `current_setting()` and `version()` do: datafusion-postgres's `SET`/`SHOW` hook says
+/// `datafusion ...` for `server_version`, `read uncommitted` for `transaction_isolation`,
+/// and an empty `unsupported_show_statement` for the rest. The client's own settings
+/// (time zone, `DateStyle`, `statement_timeout`, ...) stay with that hook.
+const SHOWN: &[&str] = &[
+    "server_version",
+    "server_version_num",
+    "standard_conforming_strings",
+    "server_encoding",
+    "client_encoding",
+    "integer_datetimes",
+    "max_identifier_length",
+    "is_superuser",
+    "transaction_isolation",
+    "default_transaction_isolation",
+    "transaction_read_only",
+    "default_transaction_read_only",
+];
+
+/// `SHOW name` of a [`SHOWN`] setting as the query answering it.
+fn show_query(statement: &Statement) -> Option<Statement> {
+    let Statement::ShowVariable { variable } = statement else {
+        return None;
+    };
+    let words: Vec<String> = variable
+        .iter()
+        .map(|v| v.value.to_ascii_lowercase())
+        .collect();
+    let name = match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["transaction", "isolation", "level"] => "transaction_isolation".to_string(),
+        [one] if SHOWN.contains(one) => one.to_string(),
+        _ => return None,
+    };
+    let value = super::pg::setting(&name)?;
+    let sql = format!(
+        "SELECT {} AS {}",
+        datafusion::sql::sqlparser::ast::Value::SingleQuotedString(value),
+        datafusion::sql::sqlparser::ast::Ident::with_quote('"', name)
+    );
+    datafusion::sql::sqlparser::parser::Parser::new(
+        &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
+    )
+    .try_with_sql(&sql)
+    .ok()?
+    .parse_statement()
+    .ok()
+}
+
 /// A `DECLARE` whose query the catalog rewrites change (psycopg's and SQLAlchemy's
 /// server-side cursors over catalog queries): the cursor hook declares the rewritten
 /// query (it plans the query's text itself).
@@ -313,6 +367,9 @@ impl QueryHook for Gate {
             if name.quote_style.is_some() || !name.value.eq_ignore_ascii_case("all") {
                 client.portal_store().rm_statement(&name.value);
             }
+        }
+        if let Some(query) = show_query(statement) {
+            return Some(run_rewritten(ctx, &query, &*client).await);
         }
         match answer(statement, ctx, None, &*client).await {
             None => declare_rewritten(statement, ctx, client).await,

@@ -811,6 +811,28 @@ fn catalogs_name_postgresql_types_and_agree() {
     assert_eq!(of("findings", "frameworks"), "ARRAY");
     assert_eq!(of("events", "targets"), "ARRAY");
     assert_eq!(of("dormant_machine_identity", "rule_id"), "text");
+    // SHOW answers what version() and current_setting() answer.
+    let out = psql(
+        &server,
+        None,
+        &[
+            "-tA",
+            "-c",
+            "SHOW server_version",
+            "-c",
+            "SHOW standard_conforming_strings",
+            "-c",
+            "SHOW transaction isolation level",
+            "-c",
+            "SELECT current_setting('server_version_num')",
+        ],
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "16.6\non\nread committed\n160006\n",
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// SQLAlchemy 2's inspector reflects the columns of every table and view (its query has
