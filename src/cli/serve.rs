@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Clients served at once; more are turned away.
     #[arg(long, default_value_t = 256, value_name = "N")]
     pub max_connections: usize,
+    /// Write every statement clients send to stderr, one escaped line each (to see what
+    /// a client asks on connect).
+    #[arg(long)]
+    pub log_statements: bool,
 }
 
 pub fn serve(a: &ServeArgs) -> anyhow::Result<ExitStatus> {
@@ -41,6 +45,7 @@ pub fn serve(a: &ServeArgs) -> anyhow::Result<ExitStatus> {
         connection_memory: Some(a.connection_memory_limit.bytes()),
         statement_timeout: Some(a.statement_timeout).filter(|t| !t.is_zero()),
         max_connections: a.max_connections,
+        log_statements: a.log_statements,
         ..ServeOptions::new(a.listen)
     };
     options.check()?;

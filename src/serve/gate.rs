@@ -89,7 +89,10 @@ pub fn judge(statement: &Statement) -> Verdict {
         Statement::Discard { .. }
         | Statement::Reset(_)
         | Statement::Savepoint { .. }
-        | Statement::ReleaseSavepoint { .. } => Verdict::Acknowledge,
+        | Statement::ReleaseSavepoint { .. }
+        // psycopg and psqlODBC drop their prepared statements with DEALLOCATE (the hook
+        // removes the named one from the connection's store).
+        | Statement::Deallocate { .. } => Verdict::Acknowledge,
         other => refuse(other),
     }
 }
@@ -178,11 +181,13 @@ fn verify(plan: &LogicalPlan) -> PgWireResult<()> {
         .map_err(|e| read_only_error(format!("the server is read-only: {e}")))
 }
 
-/// Plan a statement as `datafusion-postgres` would, and check the plan.
+/// Plan a statement as `datafusion-postgres` would, after the catalog rewrites of
+/// [`compat`](super::compat), and check the plan.
 async fn plan_checked(ctx: &SessionContext, statement: &Statement) -> PgWireResult<LogicalPlan> {
+    let statement = super::compat::rewrite(statement).unwrap_or_else(|| statement.clone());
     let plan = ctx
         .state()
-        .statement_to_plan(DfStatement::Statement(Box::new(statement.clone())))
+        .statement_to_plan(DfStatement::Statement(Box::new(statement)))
         .await
         .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
     verify(&plan)?;
@@ -205,6 +210,7 @@ fn acknowledged_tag(statement: &Statement) -> &'static str {
         Statement::ReleaseSavepoint { .. } => "RELEASE",
         Statement::Discard { .. } => "DISCARD ALL",
         Statement::Reset(_) => "RESET",
+        Statement::Deallocate { .. } => "DEALLOCATE",
         _ => "SET",
     }
 }
@@ -225,6 +231,7 @@ async fn answer(
     statement: &Statement,
     ctx: &SessionContext,
     planned: Option<&LogicalPlan>,
+    client: &(dyn ClientInfo + Send + Sync),
 ) -> Option<PgWireResult<Response>> {
     match judge(statement) {
         Verdict::Refuse(reason) => Some(Err(read_only_error(reason))),
@@ -234,10 +241,111 @@ async fn answer(
         Verdict::Pass => match (statement, planned) {
             (Statement::Declare { stmts }, _) => check_cursors(ctx, stmts).await.err().map(Err),
             (_, Some(plan)) => verify(plan).err().map(Err),
+            // A statement the catalog rewrites changed runs here, as rewritten;
+            // `datafusion-postgres` would run the text the client sent.
+            (s, None) if plans_a_query(s) && super::compat::rewrite(s).is_some() => {
+                Some(run_rewritten(ctx, s, client).await)
+            }
             (s, None) if plans_a_query(s) => plan_checked(ctx, s).await.err().map(Err),
             _ => None,
         },
     }
+}
+
+/// Plan (rewritten and checked) and run a simple-protocol query, its rows in text as
+/// `datafusion-postgres` sends them.
+async fn run_rewritten(
+    ctx: &SessionContext,
+    statement: &Statement,
+    client: &(dyn ClientInfo + Send + Sync),
+) -> PgWireResult<Response> {
+    use datafusion_postgres::arrow_pg::datatypes::df::encode_dataframe;
+    let plan = plan_checked(ctx, statement).await?;
+    let frame = ctx
+        .execute_logical_plan(plan)
+        .await
+        .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
+    let format = std::sync::Arc::new(pgwire::types::format::FormatOptions::from_client_metadata(
+        client.metadata(),
+    ));
+    let rows = encode_dataframe(
+        frame,
+        &pgwire::api::portal::Format::UnifiedText,
+        Some(format),
+    )
+    .await?;
+    Ok(Response::Query(rows))
+}
+
+/// Settings whose `SHOW` the server answers from [`super::pg::setting`], as
+/// `current_setting()` and `version()` do: datafusion-postgres's `SET`/`SHOW` hook says
+/// `datafusion ...` for `server_version`, `read uncommitted` for `transaction_isolation`,
+/// and an empty `unsupported_show_statement` for the rest. The client's own settings
+/// (time zone, `DateStyle`, `statement_timeout`, ...) stay with that hook.
+const SHOWN: &[&str] = &[
+    "server_version",
+    "server_version_num",
+    "standard_conforming_strings",
+    "server_encoding",
+    "client_encoding",
+    "integer_datetimes",
+    "max_identifier_length",
+    "is_superuser",
+    "transaction_isolation",
+    "default_transaction_isolation",
+    "transaction_read_only",
+    "default_transaction_read_only",
+];
+
+/// `SHOW name` of a [`SHOWN`] setting as the query answering it.
+fn show_query(statement: &Statement) -> Option<Statement> {
+    let Statement::ShowVariable { variable } = statement else {
+        return None;
+    };
+    let words: Vec<String> = variable
+        .iter()
+        .map(|v| v.value.to_ascii_lowercase())
+        .collect();
+    let name = match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["transaction", "isolation", "level"] => "transaction_isolation".to_string(),
+        [one] if SHOWN.contains(one) => one.to_string(),
+        _ => return None,
+    };
+    let value = super::pg::setting(&name)?;
+    let sql = format!(
+        "SELECT {} AS {}",
+        datafusion::sql::sqlparser::ast::Value::SingleQuotedString(value),
+        datafusion::sql::sqlparser::ast::Ident::with_quote('"', name)
+    );
+    datafusion::sql::sqlparser::parser::Parser::new(
+        &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
+    )
+    .try_with_sql(&sql)
+    .ok()?
+    .parse_statement()
+    .ok()
+}
+
+/// A `DECLARE` whose query the catalog rewrites change (psycopg's and SQLAlchemy's
+/// server-side cursors over catalog queries): the cursor hook declares the rewritten
+/// query (it plans the query's text itself).
+async fn declare_rewritten(
+    statement: &Statement,
+    ctx: &SessionContext,
+    client: &mut dyn HookClient,
+) -> Option<PgWireResult<Response>> {
+    if !matches!(statement, Statement::Declare { .. }) {
+        return None;
+    }
+    let rewritten = super::compat::rewrite(statement)?;
+    datafusion_postgres::hooks::cursor::CursorStatementHook
+        .handle_simple_query(&rewritten, ctx, client)
+        .await
 }
 
 /// The first query hook: applies [`judge`], and [`verify`] on every plan, before
@@ -250,9 +358,23 @@ impl QueryHook for Gate {
         &self,
         statement: &Statement,
         ctx: &SessionContext,
-        _client: &mut dyn HookClient,
+        client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        answer(statement, ctx, None).await
+        if let Statement::Deallocate { name, .. } = statement {
+            use pgwire::api::store::PortalStore;
+            // `DEALLOCATE ALL` leaves them to the connection's end (pgwire's store has no
+            // way to list them).
+            if name.quote_style.is_some() || !name.value.eq_ignore_ascii_case("all") {
+                client.portal_store().rm_statement(&name.value);
+            }
+        }
+        if let Some(query) = show_query(statement) {
+            return Some(run_rewritten(ctx, &query, &*client).await);
+        }
+        match answer(statement, ctx, None, &*client).await {
+            None => declare_rewritten(statement, ctx, client).await,
+            refused => refused,
+        }
     }
 
     async fn handle_extended_parse_query(
@@ -278,9 +400,12 @@ impl QueryHook for Gate {
         plan: &LogicalPlan,
         _params: &ParamValues,
         ctx: &SessionContext,
-        _client: &mut dyn HookClient,
+        client: &mut dyn HookClient,
     ) -> Option<PgWireResult<Response>> {
-        answer(statement, ctx, Some(plan)).await
+        match answer(statement, ctx, Some(plan), &*client).await {
+            None => declare_rewritten(statement, ctx, client).await,
+            refused => refused,
+        }
     }
 }
 
@@ -333,9 +458,12 @@ mod tests {
                 verdict(sql)
             );
         }
-        assert_eq!(
-            verdict("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
-            Verdict::Acknowledge
-        );
+        for sql in [
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            "DEALLOCATE ALL",
+            "DEALLOCATE \"_pg3_1\"",
+        ] {
+            assert_eq!(verdict(sql), Verdict::Acknowledge, "{sql}");
+        }
     }
 }

@@ -14,6 +14,7 @@
 //!   [`STARTUP_TIMEOUT`]; failed logins are logged and slowed; at most
 //!   `max_connections` clients; accept errors (descriptors exhausted) back off.
 
+mod compat;
 pub mod gate;
 mod guard;
 pub mod pg;
@@ -73,6 +74,8 @@ pub struct ServeOptions {
     pub statement_timeout: Option<Duration>,
     /// Clients served at once; more are closed at once with a log line.
     pub max_connections: usize,
+    /// Write every statement clients send to stderr (escaped, one line each).
+    pub log_statements: bool,
 }
 
 impl ServeOptions {
@@ -84,6 +87,7 @@ impl ServeOptions {
             connection_memory: None,
             statement_timeout: None,
             max_connections: 256,
+            log_statements: false,
         }
     }
 
@@ -337,10 +341,38 @@ fn server(session: &Session, options: &ServeOptions) -> Result<Server> {
     })
 }
 
+/// `--log-statements`: what `datafusion-postgres` logs (at debug level) of each
+/// statement it receives, over both protocols (`Received query`, `Received parse
+/// extended query`, `Received execute extended query`), on stderr as one escaped line.
+struct StatementLog;
+
+impl log::Log for StatementLog {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::Level::Debug
+            && metadata.target().starts_with("datafusion_postgres")
+    }
+
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            eprintln!(
+                "trailcheck serve: {}",
+                crate::text::terminal(&record.args().to_string())
+            );
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static STATEMENT_LOG: StatementLog = StatementLog;
+
 /// Bind, say where (on stderr, with the real port when asked for port 0), and serve
 /// until interrupted.
 pub async fn serve(session: &Session, options: &ServeOptions) -> Result<()> {
     options.check()?;
+    if options.log_statements && log::set_logger(&STATEMENT_LOG).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
     let server = Arc::new(server(session, options)?);
     let listener = TcpListener::bind(options.listen)
         .await

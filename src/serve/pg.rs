@@ -34,8 +34,9 @@ pub fn version_string() -> String {
     )
 }
 
-/// The settings clients read with `current_setting` (PostgreSQL's names, lower case).
-fn setting(name: &str) -> Option<String> {
+/// The settings clients read with `current_setting` and `SHOW` (PostgreSQL's names,
+/// lower case).
+pub fn setting(name: &str) -> Option<String> {
     let v = match name.to_ascii_lowercase().as_str() {
         "server_version" => PG_VERSION.to_string(),
         "server_version_num" => {
@@ -105,6 +106,9 @@ pub fn register(ctx: &SessionContext) {
             signature: Signature::any(args, Volatility::Stable),
         }));
     }
+    // information_schema.columns reads its types through this (src/serve/compat.rs).
+    ctx.register_udf(ScalarUDF::from(super::compat::ArrowTypeFn::oid()));
+    ctx.register_udf(ScalarUDF::from(super::compat::ArrowTypeFn::is_array()));
     ctx.register_udf(ScalarUDF::from(ToRegtype {
         signature: Signature::exact(vec![DataType::Utf8], Volatility::Stable),
     }));

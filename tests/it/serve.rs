@@ -734,3 +734,440 @@ print(json.dumps(out))
         }
     }
 }
+
+/// One number from `trailcheck sql` (`query` names it `n`).
+fn sql_count(lake: &Path, query: &str) -> u64 {
+    let rows: serde_json::Value =
+        serde_json::from_str(&trailcheck_sql(lake, query, "json")).unwrap();
+    rows[0]["n"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{query}: {rows}"))
+}
+
+/// A lake of the okta sample with an analyze run, so findings has rows.
+fn analyzed_lake() -> (tempfile::TempDir, u64) {
+    let (d, ingested) = okta_lake();
+    let out = bin()
+        .args(["analyze", "--lake"])
+        .arg(d.path().join("lake"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    (d, ingested)
+}
+
+/// `information_schema.columns.data_type` names PostgreSQL types, the ones
+/// `format_type(pg_attribute.atttypid, ..)` gives (arrays as `ARRAY`), for every column of
+/// every table and view: no Arrow names.
+#[test]
+fn catalogs_name_postgresql_types_and_agree() {
+    let (d, _) = analyzed_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, None);
+    let rows = |query: &str| -> Vec<(String, String, String)> {
+        let out = psql(&server, None, &["-tA", "-F", "\t", "-c", query]);
+        assert!(out.status.success(), "{query}: {}", text(&out.stderr));
+        text(&out.stdout)
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f[0].to_string(), f[1].to_string(), f[2].to_string())
+            })
+            .collect()
+    };
+    let info = rows(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns \
+         WHERE table_schema = 'public' ORDER BY 1, 2",
+    );
+    let attrs = rows(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) \
+         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public' AND a.attnum > 0 ORDER BY 1, 2",
+    );
+    assert!(info.len() > 100, "{info:?}");
+    assert_eq!(info.len(), attrs.len());
+    for ((t, c, data_type), (t2, c2, formatted)) in info.iter().zip(&attrs) {
+        assert_eq!((t, c), (t2, c2));
+        // Arrays are `ARRAY`. One known difference, upstream's: pg_attribute (from
+        // datafusion-postgres) calls a list of structs `text`, where the wire and
+        // information_schema say record[] (an array).
+        let expected = if formatted.ends_with("[]") {
+            "ARRAY"
+        } else if (t.as_str(), c.as_str()) == ("events", "targets") {
+            assert_eq!(formatted, "text");
+            "ARRAY"
+        } else {
+            formatted.as_str()
+        };
+        assert_eq!(data_type, expected, "{t}.{c}");
+        assert!(
+            !data_type.contains("Utf8") && !data_type.contains("Timestamp("),
+            "{t}.{c}: {data_type}"
+        );
+    }
+    let of = |t: &str, c: &str| {
+        info.iter()
+            .find(|(t2, c2, _)| t2 == t && c2 == c)
+            .map(|r| r.2.as_str())
+            .unwrap_or_else(|| panic!("{t}.{c} not in information_schema.columns"))
+    };
+    assert_eq!(of("events", "time"), "timestamp with time zone");
+    assert_eq!(of("events", "event_uid"), "text");
+    assert_eq!(of("findings", "frameworks"), "ARRAY");
+    assert_eq!(of("events", "targets"), "ARRAY");
+    assert_eq!(of("dormant_machine_identity", "rule_id"), "text");
+    // SHOW answers what version() and current_setting() answer.
+    let out = psql(
+        &server,
+        None,
+        &[
+            "-tA",
+            "-c",
+            "SHOW server_version",
+            "-c",
+            "SHOW standard_conforming_strings",
+            "-c",
+            "SHOW transaction isolation level",
+            "-c",
+            "SELECT current_setting('server_version_num')",
+        ],
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "16.6\non\nread committed\n160006\n",
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// SQLAlchemy 2's inspector reflects the columns of every table and view (its query has
+/// correlated subqueries DataFusion runs only rewritten), with types; `stream_results`
+/// reads through a server-side cursor; `pg_cursors` exists.
+#[test]
+fn sqlalchemy_reflects_every_table_and_streams() {
+    let (d, ingested) = analyzed_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, Some("pw"));
+    let script = r#"
+import json, sys
+import sqlalchemy as sa
+e = sa.create_engine(f"postgresql+psycopg://analyst:pw@127.0.0.1:{sys.argv[1]}/trailcheck")
+out = {"columns": {}}
+with e.connect() as c:
+    insp = sa.inspect(c)
+    names = insp.get_table_names() + insp.get_view_names()
+    for t in names:
+        out["columns"][t] = [[x["name"], type(x["type"]).__name__, getattr(x["type"], "timezone", None), x["nullable"]]
+                             for x in insp.get_columns(t)]
+    out["width"] = len(c.execute(sa.text("select * from events limit 1")).keys())
+    cur = c.connection.driver_connection.cursor(name="never_run")
+    cur.close()
+    out["pg_cursors"] = c.execute(sa.text("select count(*) from pg_catalog.pg_cursors where name = 'never_run'")).scalar()
+with e.connect() as c:
+    streamed, parts = 0, 0
+    with c.execution_options(stream_results=True).execute(sa.text("select * from events")) as r:
+        kind = type(r.cursor).__name__
+        for part in r.partitions(100):
+            streamed += len(part)
+            parts += 1
+    out["streamed"] = [streamed, parts, kind]
+print(json.dumps(out))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python3 with sqlalchemy (pip, done by .ci/run): {}",
+        text(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let columns = got["columns"].as_object().unwrap();
+    for t in [
+        "events",
+        "findings",
+        "runs",
+        "scorecards",
+        "findings_current",
+    ] {
+        assert!(columns.contains_key(t), "{t}: {got}");
+    }
+    for (t, cols) in columns {
+        assert!(!cols.as_array().unwrap().is_empty(), "{t} has no columns");
+    }
+    let events = columns["events"].as_array().unwrap();
+    assert_eq!(events.len() as u64, got["width"].as_u64().unwrap());
+    let col = |t: &str, c: &str| {
+        columns[t]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x[0] == c)
+            .cloned()
+            .unwrap_or_else(|| panic!("{t}.{c}: {got}"))
+    };
+    assert_eq!(col("events", "time")[1], "TIMESTAMP");
+    assert_eq!(col("events", "time")[2], true);
+    assert_eq!(col("events", "event_uid")[1], "TEXT");
+    assert_eq!(col("findings", "frameworks")[1], "ARRAY");
+    assert_eq!(got["pg_cursors"], 0);
+    assert_eq!(got["streamed"][0].as_u64(), Some(ingested), "{got}");
+    assert!(got["streamed"][1].as_u64().unwrap() > 1, "{got}");
+    assert_eq!(got["streamed"][2], "ServerCursor", "{got}");
+}
+
+/// Debian's PostgreSQL JDBC driver (libpostgresql-jdbc-java, installed by .ci/run).
+const JDBC_JAR: &str = "/usr/share/java/postgresql.jar";
+
+/// The PostgreSQL JDBC driver (DBeaver, Metabase, Tableau, Spark): metadata, every
+/// column of every table and view read with `getObject` (list columns included: the
+/// driver asks `typinput = 'array_in'::regproc` about them), a timestamp parameter, and
+/// a cursor (`setFetchSize` with autocommit off). The client is
+/// tests/clients/JdbcCheck.java, compiled here.
+#[test]
+fn jdbc_reads_metadata_and_every_table() {
+    let (d, ingested) = analyzed_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, Some("pw"));
+    let classes = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/JdbcCheck.java");
+    let out = Command::new("javac")
+        .args(["-d"])
+        .arg(classes.path())
+        .args(["-cp", JDBC_JAR])
+        .arg(&source)
+        .output()
+        .expect("javac (a JDK, installed by .ci/run)");
+    assert!(out.status.success(), "javac: {}", text(&out.stderr));
+    let since = "2026-06-01T00:00:00Z";
+    let out = Command::new("java")
+        .arg("-cp")
+        .arg(format!("{JDBC_JAR}:{}", classes.path().display()))
+        .arg("JdbcCheck")
+        .arg(format!(
+            "jdbc:postgresql://127.0.0.1:{}/trailcheck",
+            server.port
+        ))
+        .args(["analyst", "pw", since])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "JdbcCheck: {}\n{}",
+        text(&out.stderr),
+        text(&out.stdout)
+    );
+    let stdout = text(&out.stdout);
+    let lines: Vec<Vec<&str>> = stdout.lines().map(|l| l.split('\t').collect()).collect();
+    let facts = |kind: &str| -> Vec<&Vec<&str>> { lines.iter().filter(|l| l[0] == kind).collect() };
+    let tables = facts("table");
+    for (t, kind) in [
+        ("events", "TABLE"),
+        ("findings", "TABLE"),
+        ("findings_current", "VIEW"),
+    ] {
+        assert!(
+            tables.iter().any(|l| l[1] == t && l[2] == kind),
+            "{t} {kind}:\n{stdout}"
+        );
+    }
+    let column = |t: &str, c: &str| {
+        facts("column")
+            .into_iter()
+            .find(|l| l[1] == t && l[2] == c)
+            .unwrap_or_else(|| panic!("{t}.{c}:\n{stdout}"))
+            .clone()
+    };
+    // java.sql.Types: TIMESTAMP 93, VARCHAR 12, ARRAY 2003.
+    assert_eq!(column("events", "time")[3..], ["timestamptz", "93"]);
+    assert_eq!(column("events", "event_uid")[3..], ["text", "12"]);
+    assert_eq!(column("findings", "frameworks")[3..], ["_text", "2003"]);
+    // Every table and view read to the end, with as many rows as `trailcheck sql` counts.
+    let read = facts("rows");
+    assert_eq!(read.len(), tables.len(), "{stdout}");
+    for l in read {
+        let n = sql_count(&lake, &format!("SELECT count(*) AS n FROM \"{}\"", l[1]));
+        assert_eq!(l[3].parse::<u64>().unwrap(), n, "{}", l[1]);
+    }
+    let findings = sql_count(&lake, "SELECT count(*) AS n FROM findings");
+    assert!(findings > 0);
+    let since_n = sql_count(
+        &lake,
+        &format!(
+            "SELECT count(*) AS n FROM events WHERE time >= TIMESTAMP '{since}' AND provider = 'okta'"
+        ),
+    );
+    assert!(since_n > 0 && since_n < ingested, "{since_n}");
+    assert_eq!(facts("since")[0][1].parse::<u64>().unwrap(), since_n);
+    assert_eq!(facts("fetched")[0][1].parse::<u64>().unwrap(), ingested);
+}
+
+/// psqlODBC (Debian odbc-postgresql with unixODBC's isql, installed by .ci/run):
+/// connect, list tables (SQLTables), describe findings (SQLColumns), read findings and
+/// events whole.
+#[test]
+fn odbc_lists_and_reads_tables() {
+    let (d, ingested) = analyzed_lake();
+    let lake = d.path().join("lake");
+    let server = start(&lake, Some("pw"));
+    let isql = |input: &str| -> String {
+        use std::io::Write;
+        let mut child = Command::new("isql")
+            .arg(format!(
+                "Driver=PostgreSQL Unicode;Server=127.0.0.1;Port={};Database=trailcheck;Uid=analyst;Pwd=pw",
+                server.port
+            ))
+            .args(["-k", "-b", "-x0x09", "-c"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("isql (Debian unixodbc, installed by .ci/run)");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        // isql reports a failed statement on stderr and still exits 0.
+        let err = text(&out.stderr);
+        assert!(
+            out.status.success() && !err.contains("ERROR"),
+            "isql {input:?}: {err}"
+        );
+        text(&out.stdout)
+    };
+    let listed = isql("help\n");
+    for t in ["events", "findings", "runs", "findings_current"] {
+        assert!(
+            listed.lines().any(|l| l.split('\t').nth(2) == Some(t)),
+            "{t}:\n{listed}"
+        );
+    }
+    let described = isql("help findings\n");
+    let frameworks = described
+        .lines()
+        .find(|l| l.split('\t').nth(3) == Some("frameworks"))
+        .unwrap_or_else(|| panic!("{described}"));
+    assert_eq!(frameworks.split('\t').nth(5), Some("_text"), "{frameworks}");
+    let findings = sql_count(&lake, "SELECT count(*) AS n FROM findings");
+    let out = isql("SELECT * FROM findings\n");
+    assert_eq!(out.lines().count() as u64, findings + 1, "{out}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .starts_with("finding_uid\trule_id"),
+        "{out}"
+    );
+    let out = isql("SELECT * FROM events\n");
+    assert_eq!(out.lines().count() as u64, ingested + 1);
+}
+
+/// Grafana's PostgreSQL data source: its health check, its table and column lists for the
+/// query builder, and panels' SQL after macro expansion (`$__timeGroupAlias(time, 1h)`
+/// to `floor(extract(epoch from time)/3600)*3600 AS "time"`, `$__timeFilter(time)` to
+/// `time BETWEEN '..' AND '..'`, `$__timeEpoch`, `to_timestamp`), sent as Grafana
+/// sends them, through psycopg. `--log-statements` writes each one to the log, escaped.
+#[test]
+fn grafana_queries_answer() {
+    let (d, ingested) = okta_lake();
+    let lake = d.path().join("lake");
+    let server = start_with(&lake, None, &["--log-statements"]);
+    let from = "2026-01-01T00:00:00Z";
+    let to = "2026-12-31T00:00:00Z";
+    let script = r#"
+import json, sys, psycopg
+port, frm, to = sys.argv[1], sys.argv[2], sys.argv[3]
+queries = {
+  "health": "SELECT 1",
+  "tables": """select quote_ident(table_name) as "table" from information_schema.tables where quote_ident(table_schema) not in ('information_schema','pg_catalog','_timescaledb_cache','_timescaledb_catalog','_timescaledb_internal','_timescaledb_config','timescaledb_information','timescaledb_experimental') and table_type = 'BASE TABLE' and quote_ident(table_schema) IN (SELECT CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END FROM generate_series(array_lower(string_to_array(current_setting('search_path'),','),1), array_upper(string_to_array(current_setting('search_path'),','),1)) as i, string_to_array(current_setting('search_path'),',') s)""",
+  "columns": """select quote_ident(column_name) as "column", data_type as "type" from information_schema.columns where quote_ident(table_name) = 'events'""",
+  "hourly": f"""SELECT floor(extract(epoch from time)/3600)*3600 AS "time", count(*) AS "events" FROM events WHERE time BETWEEN '{frm}' AND '{to}' GROUP BY 1 ORDER BY 1""",
+  "by_action": f"""SELECT to_timestamp(floor(extract(epoch from time)/86400)*86400) AS "time", action AS metric, count(*) AS value FROM events WHERE time BETWEEN '{frm}' AND '{to}' GROUP BY 1, 2 ORDER BY 1""",
+  "epoch": f"""SELECT extract(epoch from time) AS "time", actor_uid FROM events WHERE time >= '{frm}' AND time <= '{to}' ORDER BY 1 LIMIT 5""",
+  "total": f"""SELECT count(*) FROM events WHERE time BETWEEN '{frm}' AND '{to}'""",
+}
+out = {}
+with psycopg.connect(host="127.0.0.1", port=port, user="grafana", dbname="trailcheck", autocommit=True) as c:
+    for k, q in queries.items():
+        out[k] = [[v if isinstance(v, (int, float, str)) or v is None else str(v) for v in r] for r in c.execute(q).fetchall()]
+print(json.dumps(out))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, &server.port.to_string(), from, to])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(got["health"], serde_json::json!([[1]]));
+    let tables: Vec<&str> = got["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap())
+        .collect();
+    for t in ["events", "findings", "runs"] {
+        assert!(tables.contains(&t), "{t}: {got}");
+    }
+    assert!(
+        got["columns"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["time", "timestamp with time zone"])),
+        "{got}"
+    );
+    let total = got["total"][0][0].as_u64().unwrap();
+    assert!(total > 0 && total <= ingested, "{got}");
+    let hourly = got["hourly"].as_array().unwrap();
+    assert!(hourly.len() > 1, "{got}");
+    let mut sum = 0;
+    for r in hourly {
+        let t = r[0].as_f64().unwrap();
+        assert_eq!(t % 3600.0, 0.0, "{r}");
+        sum += r[1].as_u64().unwrap();
+    }
+    assert_eq!(sum, total);
+    let by_action: u64 = got["by_action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[2].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_action, total);
+    assert!(
+        got["by_action"][0][0]
+            .as_str()
+            .unwrap()
+            .ends_with("00:00:00"),
+        "{got}"
+    );
+    let epochs: Vec<f64> = got["epoch"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_f64().unwrap())
+        .collect();
+    assert_eq!(epochs.len(), 5);
+    assert!(
+        epochs.windows(2).all(|w| w[0] <= w[1]) && epochs[0] > 1.7e9,
+        "{epochs:?}"
+    );
+    // The statement log: each statement on one line, its newlines escaped.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let out = psql(&server, None, &["-tAc", "SELECT 1 AS one,\n 2 AS two"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = server.log.lock().unwrap().clone();
+    assert!(
+        log.contains("Received query: SELECT 1 AS one,\\u{a} 2 AS two"),
+        "{log}"
+    );
+    assert!(
+        log.contains("floor(extract(epoch from time)/3600)*3600"),
+        "{log}"
+    );
+}
