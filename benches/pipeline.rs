@@ -69,6 +69,7 @@ fn ingest_into(input: &Path, lake: &Path) -> u64 {
         read: ReadOptions::default(),
         progress: false,
         args: vec!["bench".into()],
+        reread: false,
     })
     .expect("ingest");
     assert_eq!(summary.total().rejected, 0, "generated input has rejects");

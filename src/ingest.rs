@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::event::{EventBatchBuilder, Provenance};
+use crate::incremental::{self, Decision};
 use crate::json::{self, Value};
 use crate::lake::tables::{self, Counts, Reject, RunInput, RunRecord};
 use crate::lake::writer::{Attached, EventWriter};
@@ -46,6 +47,9 @@ pub struct IngestOptions {
     pub progress: bool,
     /// The command line, for the runs table.
     pub args: Vec<String>,
+    /// `--reread`: read every input, also those a committed run already ingested
+    /// (see [`crate::incremental`]).
+    pub reread: bool,
 }
 
 /// A problem with one input file as a whole.
@@ -76,9 +80,23 @@ pub struct IngestSummary {
     pub unknown_tenant: BTreeMap<String, u64>,
     /// The partitions this run wrote into that held many files, rewritten as one each.
     pub compacted: compact::Compacted,
+    /// Input files not read because a committed run already ingested their content
+    /// (unchanged, or hashed and found the same), per run that ingested them.
+    pub already_ingested: BTreeMap<String, u64>,
 }
 
 impl IngestSummary {
+    /// Files read by this run (not those skipped as already ingested).
+    pub fn files_read(&self) -> usize {
+        self.inputs
+            .iter()
+            .filter(|i| i.already_ingested.is_none())
+            .count()
+    }
+    /// Files skipped as already ingested.
+    pub fn files_already_ingested(&self) -> u64 {
+        self.already_ingested.values().sum()
+    }
     pub fn total(&self) -> Counts {
         let mut t = Counts::default();
         for c in self.counts.values() {
@@ -151,6 +169,53 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
     let lake = Lake::new(&opts.lake);
     let lock = lake.open_for_write()?;
     let run_id = new_run_id();
+
+    // Inputs a committed run already ingested are not read (read under the lock: its
+    // recovery may just have completed a run).
+    let index = if opts.reread {
+        incremental::Index::default()
+    } else {
+        incremental::Index::load(&opts.lake, opts.provider.as_deref(), opts.tenant.as_deref())?
+    };
+    let mut to_read = Vec::with_capacity(files.len());
+    let mut stats = Vec::with_capacity(files.len());
+    let mut unchanged_by: Vec<String> = Vec::new();
+    let mut same_content: Vec<RunInput> = Vec::new();
+    for f in files {
+        let decision = if index.is_empty() {
+            Decision::Read(incremental::stat(&f))
+        } else {
+            index.decide(&f)
+        };
+        match decision {
+            Decision::Read(stat) => {
+                to_read.push(f);
+                stats.push(stat);
+            }
+            Decision::Unchanged { run } => unchanged_by.push(run),
+            Decision::SameContent { run, stat, sha256 } => same_content.push(RunInput {
+                file: f.display.clone(),
+                sha256,
+                bytes: stat.bytes,
+                gzip: false,
+                records: 0,
+                events: 0,
+                rejected: 0,
+                error: None,
+                path: Some(stat.path),
+                mtime_ns: stat.mtime_ns,
+                already_ingested: Some(run),
+            }),
+        }
+    }
+    let already_ingested = incremental::by_run(
+        unchanged_by.iter().map(String::as_str).chain(
+            same_content
+                .iter()
+                .filter_map(|i| i.already_ingested.as_deref()),
+        ),
+    );
+    let files = to_read;
 
     let total_bytes: Option<u64> = files.iter().map(|f| f.size).sum();
     let progress = Arc::new(AtomicU64::new(0));
@@ -225,7 +290,8 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
     let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
     let mut per_file: Vec<RunInput> = files
         .iter()
-        .map(|f| RunInput {
+        .zip(stats)
+        .map(|(f, stat)| RunInput {
             file: f.display.clone(),
             sha256: String::new(),
             bytes: 0,
@@ -234,6 +300,9 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
             events: 0,
             rejected: 0,
             error: None,
+            mtime_ns: stat.as_ref().and_then(|s| s.mtime_ns),
+            path: stat.map(|s| s.path),
+            already_ingested: None,
         })
         .collect();
     let mut first_reason: Vec<Option<String>> = vec![None; files.len()];
@@ -383,6 +452,10 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         tables::write_parquet(&tmp, &reviews.batch(&run_id)?)?;
         renames.push((tmp, path));
     }
+    // Files skipped unchanged are counted, not listed (a daily job on a growing folder
+    // would otherwise list every file again in every run); those hashed are listed
+    // with their new modification time.
+    per_file.extend(same_content);
     let finished_at = chrono::Utc::now().timestamp_micros();
     let run = RunRecord {
         run_id: run_id.clone(),
@@ -400,6 +473,8 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
             "files_written": renames.len(),
             "attached_to_tenant": attached,
             "unknown_tenant": unknown_tenant,
+            "already_ingested": already_ingested,
+            "reread": opts.reread,
         }),
     };
     // The month partitions this run wrote into: one that now holds many files (a daily
@@ -446,6 +521,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         attached,
         unknown_tenant,
         compacted,
+        already_ingested,
     })
 }
 

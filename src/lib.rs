@@ -25,6 +25,7 @@ pub mod error;
 pub mod event;
 #[cfg(feature = "generate")]
 pub mod generate;
+pub mod incremental;
 pub mod ingest;
 pub mod json;
 pub mod lake;

@@ -29,6 +29,11 @@ pub struct IngestArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Read every input again, also files that a committed run already ingested
+    /// unchanged (by default those are skipped: same path and size, and the same
+    /// modification time or SHA-256).
+    #[arg(long)]
+    pub reread: bool,
 }
 
 pub fn ingest(a: &IngestArgs) -> anyhow::Result<ExitStatus> {
@@ -50,6 +55,7 @@ pub(super) fn ingest_and_print(a: &IngestArgs) -> anyhow::Result<IngestSummary> 
         },
         progress: !a.quiet,
         args: command_line(),
+        reread: a.reread,
     })?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary_json(&summary))?);
@@ -83,7 +89,8 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
         "lake": s.lake.display().to_string(),
         "providers": s.counts,
         "total": s.total(),
-        "files": s.inputs.len(),
+        "files": s.files_read(),
+        "already_ingested": s.files_already_ingested(),
         "skipped": s.skipped,
         "problems": s.problems.iter().map(|p| serde_json::json!({
             "file": p.file, "message": p.message, "error": p.error,
@@ -116,12 +123,18 @@ fn print_summary(s: &IngestSummary) {
     let secs = s.elapsed.as_secs_f64().max(1e-9);
     println!(
         "{} files, {:.1} MB in {:.2} s ({:.0} events/s, {:.1} MB/s)",
-        s.inputs.len(),
+        s.files_read(),
         s.decoded_bytes as f64 / 1e6,
         secs,
         t.read as f64 / secs,
         s.decoded_bytes as f64 / 1e6 / secs
     );
+    let already = s.files_already_ingested();
+    if already > 0 {
+        println!(
+            "skipped {already} files already ingested by earlier runs, unchanged (--reread reads them again)"
+        );
+    }
     if !s.skipped.is_empty() {
         println!(
             "passed over {} files that are not JSON exports",

@@ -42,6 +42,9 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Read every input again, also files an earlier run already ingested unchanged.
+    #[arg(long)]
+    pub reread: bool,
 }
 
 impl RunArgs {
@@ -60,6 +63,7 @@ impl RunArgs {
                 max_record_bytes: crate::read::ReadOptions::default().max_record,
                 json: false,
                 quiet: self.quiet,
+                reread: self.reread,
             },
             AnalyzeArgs {
                 lake: self.lake.clone(),

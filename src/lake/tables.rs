@@ -113,6 +113,19 @@ pub struct RunInput {
     pub events: u64,
     pub rejected: u64,
     pub error: Option<String>,
+    /// The file's canonical (absolute, symlinks resolved) path, for a regular file:
+    /// how a later run recognizes it (see [`crate::incremental`]). `None` for stdin
+    /// and FIFOs, and in rows of earlier versions.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The file's modification time (nanoseconds since the Unix epoch) as seen before
+    /// it was read; with `bytes`, what lets a later run skip it without hashing.
+    #[serde(default)]
+    pub mtime_ns: Option<i64>,
+    /// Not read by this run: its size or modification time had changed, but its
+    /// SHA-256 was that of the content this earlier run ingested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub already_ingested: Option<String>,
 }
 
 /// Counts for one provider in one run.

@@ -109,7 +109,16 @@ fn compact_rewrites_a_partition_into_one_file_in_time_order() {
             .count(),
         1
     );
-    let s = acme(&lake, &d.path().join("b.json"));
+    let (s, o) = ingest(
+        &lake,
+        &[
+            "--tenant",
+            "acme",
+            "--reread",
+            d.path().join("b.json").to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         (total(&s, "ingested"), total(&s, "duplicates")),
         (0, 400),

@@ -9,6 +9,7 @@ mod conformance;
 #[cfg(feature = "generate")]
 mod generate;
 mod hostile;
+mod incremental;
 mod labelled;
 mod lake;
 mod mapping;

@@ -102,8 +102,8 @@ fn entra_history_csv_rows_and_malformed_rows() {
         "{reasons:?}"
     );
 
-    // The same export again: every row a duplicate, nothing added.
-    let (again, out) = ingest(&lake, &[file.to_str().unwrap()]);
+    // The same export read again: every row a duplicate, nothing added.
+    let (again, out) = ingest(&lake, &["--reread", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(counts(&again, "entra-review-history")["duplicates"], 3);
     assert_eq!(rows(&reviews(&lake)), 3);
