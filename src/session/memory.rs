@@ -19,6 +19,10 @@ use datafusion::execution::memory_pool::{
     TrackConsumersPool,
 };
 
+/// `--memory-limit` when neither it nor `TRAILCHECK_MEMORY_LIMIT` is given (docs/design.md
+/// section 9 says why this figure).
+pub const DEFAULT_LIMIT: &str = "2G";
+
 /// A memory size given on the command line: bytes, or a share of the machine's memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MemoryBudget {
@@ -119,6 +123,14 @@ pub fn process_pool(bytes: usize) -> Arc<dyn MemoryPool> {
         GreedyMemoryPool::new(bytes),
         NonZeroUsize::new(3).expect("3 is not zero"),
     ))
+}
+
+/// What the session's kept views ([`super::views::CachedView`]) may hold in memory
+/// together: `bytes` (by default half of the session's limit, so that the other half
+/// stays for the operators of the queries that read them), charged to `pool` as well.
+/// A view that does not fit is kept in the temporary folder instead.
+pub fn view_budget(pool: Arc<dyn MemoryPool>, bytes: usize) -> Arc<dyn MemoryPool> {
+    Arc::new(ConnectionPool::new(pool, bytes / 2))
 }
 
 /// One connection's budget: every reservation counts against `own` and against the
