@@ -385,13 +385,21 @@ impl CachedView {
             .as_ref()
             .map(|pool| MemoryConsumer::new(format!("kept view {}", self.name)).register(pool));
         let mut batches = Vec::new();
-        let mut spill: Option<(Arc<dyn SpillFile>, StreamWriter<Box<dyn SpillWriter>>)> = None;
+        // Spilled, the view is as many files as the session has partitions, batches dealt
+        // round robin: its scan is that many partitions, read in parallel with no
+        // repartition above them, and any of them can be read again. (A nested loop join
+        // short of memory executes its input again, which a repartition cannot:
+        // DataFusion 55 panics with "partition not used yet".)
+        let mut spill: Vec<(Arc<dyn SpillFile>, StreamWriter<Box<dyn SpillWriter>>)> = Vec::new();
+        let mut next = 0;
         while let Some(batch) = stream.next().await {
             // The planned schema (the one this table reports) over the computed columns:
             // execution can only narrow nullability.
             let batch = RecordBatch::try_new(self.schema.clone(), batch?.columns().to_vec())?;
-            if let Some((_, writer)) = spill.as_mut() {
-                writer.write(&batch)?;
+            if !spill.is_empty() {
+                let at = next % spill.len();
+                spill[at].1.write(&batch)?;
+                next += 1;
                 continue;
             }
             let fits = match &reservation {
@@ -402,42 +410,47 @@ impl CachedView {
                 batches.push(batch);
                 continue;
             }
-            let file = state
-                .runtime_env()
-                .disk_manager
-                .create_tmp_file(&format!("kept view {}", self.name))?;
-            let mut writer = StreamWriter::try_new(file.open_writer()?, &self.schema)?;
+            let partitions = state.config().target_partitions().max(1);
+            for _ in 0..partitions {
+                let file = state
+                    .runtime_env()
+                    .disk_manager
+                    .create_tmp_file(&format!("kept view {}", self.name))?;
+                let writer = StreamWriter::try_new(file.open_writer()?, &self.schema)?;
+                spill.push((file, writer));
+            }
             for b in batches.drain(..).chain(std::iter::once(batch)) {
-                writer.write(&b)?;
+                spill[next % partitions].1.write(&b)?;
+                next += 1;
             }
             if let Some(r) = &reservation {
                 r.free();
             }
-            spill = Some((file, writer));
         }
-        match spill {
-            None => Ok(Kept::Memory(
+        if spill.is_empty() {
+            return Ok(Kept::Memory(
                 Arc::new(MemTable::try_new(self.schema.clone(), vec![batches])?),
                 reservation,
-            )),
-            Some((file, mut writer)) => {
-                writer.finish()?;
-                writer.into_inner()?.finish()?;
-                let manager = SpillManager::new(
-                    state.runtime_env().clone(),
-                    SpillMetrics::new(&ExecutionPlanMetricsSet::new(), 0),
-                    self.schema.clone(),
-                );
-                let part = Arc::new(SpilledPartition {
-                    manager: Arc::new(manager),
-                    file,
-                });
-                Ok(Kept::Disk(Arc::new(StreamingTable::try_new(
-                    self.schema.clone(),
-                    vec![part],
-                )?)))
-            }
+            ));
         }
+        let manager = Arc::new(SpillManager::new(
+            state.runtime_env().clone(),
+            SpillMetrics::new(&ExecutionPlanMetricsSet::new(), 0),
+            self.schema.clone(),
+        ));
+        let mut parts: Vec<Arc<dyn PartitionStream>> = Vec::new();
+        for (file, mut writer) in spill {
+            writer.finish()?;
+            writer.into_inner()?.finish()?;
+            parts.push(Arc::new(SpilledPartition {
+                manager: manager.clone(),
+                file,
+            }));
+        }
+        Ok(Kept::Disk(Arc::new(StreamingTable::try_new(
+            self.schema.clone(),
+            parts,
+        )?)))
     }
 }
 
