@@ -10,8 +10,8 @@ use arrow::array::{Array, AsArray, RecordBatch};
 use crate::model::{Finding, Severity};
 
 use crate::error::Result;
-use crate::lake::Lake;
 use crate::lake::tables::RunRecord;
+use crate::lake::{Lake, LakeLock};
 use crate::session::{self, Params, Session};
 
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct AnalyzeOptions {
     pub lake: PathBuf,
     pub params: Params,
     pub args: Vec<String>,
+    /// The session's memory limit ([`session::OpenOptions::memory_limit`]).
+    pub memory_limit: Option<usize>,
 }
 
 /// The findings of one analyze run.
@@ -69,9 +71,21 @@ impl Analysis {
 
 /// Run the analyses and commit the findings to the lake.
 pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
-    let started_at = chrono::Utc::now().timestamp_micros();
     let lock = Lake::new(&opts.lake).open_existing_for_write()?;
-    let session = Session::open(&opts.lake, &opts.params).await?;
+    let open = session::OpenOptions {
+        memory_limit: opts.memory_limit,
+        ..Default::default()
+    };
+    let session = Session::open_with(&opts.lake, &opts.params, &open).await?;
+    analyze_in(&session, &lock, &opts.args).await
+}
+
+/// Run the analyses in `session` and commit the findings under `lock`, which was taken
+/// before the session was opened (so the session reads every committed run). The
+/// session then lists `findings` and `runs` again: what it reads next includes this
+/// run (`run` goes on to score and report in the same session).
+pub async fn analyze_in(session: &Session, lock: &LakeLock, args: &[String]) -> Result<Analysis> {
+    let started_at = chrono::Utc::now().timestamp_micros();
     let run_id = crate::ingest::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
     let changes = changes_since_previous(&session, &findings).await?;
@@ -99,7 +113,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
             run_id,
             "analyze",
             started_at,
-            &opts.args,
+            args,
             serde_json::json!({
                 "as_of": crate::time::format_micros(session.as_of),
                 "params": session.params.recorded_json(),
@@ -109,6 +123,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
             }),
         ),
     )?;
+    session.relist(&["findings", "runs"]).await?;
     Ok(analysis)
 }
 

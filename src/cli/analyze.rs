@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::args::{LakeArg, OutputArgs, ParamArgs};
+use super::args::{LakeArg, MemoryArgs, OutputArgs, ParamArgs};
 use super::{ExitStatus, Severity, command_line, runtime};
 use crate::analyze::{Analysis, AnalyzeOptions};
 use crate::output::Output;
@@ -23,27 +23,29 @@ pub struct AnalyzeArgs {
     pub fail_on: Option<Severity>,
 }
 
-pub fn analyze(a: &AnalyzeArgs) -> anyhow::Result<ExitStatus> {
+pub fn analyze(a: &AnalyzeArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
     let mut sink = a.output.sink()?;
-    let analysis = analyze_lake(&runtime()?, a)?;
+    let analysis = analyze_lake(&runtime()?, a, memory)?;
     let rows = findings(&analysis)?;
     sink.write_with(&rows, &|w| print_table(w, &analysis))?;
     Ok(status(&analysis, a.fail_on))
 }
 
-/// Run the analyses and commit the findings: `analyze`, and a step of `run`.
-pub(super) fn analyze_lake(
+/// Run the analyses and commit the findings.
+fn analyze_lake(
     rt: &tokio::runtime::Runtime,
     a: &AnalyzeArgs,
+    memory: &MemoryArgs,
 ) -> anyhow::Result<Analysis> {
     Ok(rt.block_on(crate::analyze::analyze(&AnalyzeOptions {
         lake: a.lake.lake.clone(),
         params: a.params.params()?,
         args: command_line(),
+        memory_limit: memory.open().memory_limit,
     }))?)
 }
 
-/// Findings when one is at or above `--fail-on`, else ok.
+/// Findings when one is at or above `--fail-on`, else ok (`analyze`, and `run`).
 pub(super) fn status(analysis: &Analysis, fail_on: Option<Severity>) -> ExitStatus {
     match fail_on {
         Some(sev) if analysis.any_at_or_above(sev) => ExitStatus::Findings,

@@ -50,15 +50,32 @@ impl ParamArgs {
     }
 }
 
-/// The memory queries typed by people may use.
+/// The memory the commands that query the lake may use (`analyze`, `score`, `report`,
+/// `run`, `sql`, `serve`): a global option.
 #[derive(Debug, Args, Clone)]
 pub struct MemoryArgs {
-    /// Operator memory (hash tables, sorts, aggregations) of all queries together:
-    /// a size (512M, 4G) or a share of this machine's memory (50%). Sorts and
-    /// aggregations spill to the temporary folder beyond it; other queries fail with
-    /// an error instead of taking the machine.
-    #[arg(long, default_value = "50%", value_name = "SIZE")]
+    /// Query memory (hash tables, sorts, aggregations, kept views) of a command, all
+    /// its queries together: a size (512M, 4G) or a share of this machine's memory
+    /// (50%). Sorts, aggregations and kept views go to the temporary folder beyond it;
+    /// a query that still needs more fails with an error naming this option.
+    #[arg(
+        long,
+        global = true,
+        env = "TRAILCHECK_MEMORY_LIMIT",
+        default_value = crate::session::memory::DEFAULT_LIMIT,
+        value_name = "SIZE"
+    )]
     pub memory_limit: crate::session::memory::MemoryBudget,
+}
+
+impl MemoryArgs {
+    /// The session options of a one-command session under this limit.
+    pub fn open(&self) -> crate::session::OpenOptions {
+        crate::session::OpenOptions {
+            memory_limit: Some(self.memory_limit.bytes()),
+            ..Default::default()
+        }
+    }
 }
 
 /// How and where rows are written (`sql`, `diff`, `analyze`, `score`): one sink,

@@ -69,6 +69,8 @@ impl From<ExitStatus> for ExitCode {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,35 +110,49 @@ pub use crate::model::Severity;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let limit = cli.memory.memory_limit;
     match run(cli) {
         Ok(status) => status.into(),
         Err(e) => {
             // Library errors carry their cause in their message and name no source
             // (src/error.rs), so the chain is each cause once.
+            let text = format!("{e:#}");
             let _ = writeln!(
                 std::io::stderr(),
                 "trailcheck: error: {}",
-                crate::text::terminal_lines(&format!("{e:#}"))
+                crate::text::terminal_lines(&text)
             );
+            if text.contains("Resources exhausted") {
+                let _ = writeln!(std::io::stderr(), "{}", memory_hint(limit));
+            }
             ExitStatus::Error.into()
         }
     }
 }
 
+/// What to do when a query needed more memory than the limit allowed.
+fn memory_hint(limit: crate::session::memory::MemoryBudget) -> String {
+    format!(
+        "trailcheck: the query needs more memory than --memory-limit {limit} ({} MB) allows: \
+         give a larger --memory-limit (or TRAILCHECK_MEMORY_LIMIT)",
+        limit.bytes() >> 20
+    )
+}
+
 /// Run one command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
-        Command::Run(a) => run::run(&a),
+        Command::Run(a) => run::run(&a, &cli.memory),
         Command::Ingest(a) => ingest::ingest(&a),
-        Command::Analyze(a) => analyze::analyze(&a),
-        Command::Report(a) => report::report(&a),
-        Command::Score(a) => score::score(&a),
+        Command::Analyze(a) => analyze::analyze(&a, &cli.memory),
+        Command::Report(a) => report::report(&a, &cli.memory),
+        Command::Score(a) => score::score(&a, &cli.memory),
         Command::Rules => catalog::rules(),
         Command::Providers => catalog::providers(),
         Command::Compact(a) => compact::compact(&a),
-        Command::Sql(a) => sql::sql(&a),
+        Command::Sql(a) => sql::sql(&a, &cli.memory),
         Command::Diff(a) => diff::diff(&a),
-        Command::Serve(a) => serve::serve(&a),
+        Command::Serve(a) => serve::serve(&a, &cli.memory),
         #[cfg(feature = "generate")]
         Command::Generate(a) => generate::generate(&a),
     }

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::LakeArg;
+use super::args::{LakeArg, MemoryArgs};
 use super::{ExitStatus, runtime};
-use crate::report::{ReportOptions, ReportSummary};
+use crate::report::ReportOptions;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -17,8 +17,12 @@ pub struct ReportArgs {
     pub out: PathBuf,
 }
 
-pub fn report(a: &ReportArgs) -> anyhow::Result<ExitStatus> {
-    let summary = write_report(&runtime()?, a)?;
+pub fn report(a: &ReportArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
+    let summary = runtime()?.block_on(crate::report::report(&ReportOptions {
+        lake: a.lake.lake.clone(),
+        out: a.out.clone(),
+        memory_limit: memory.open().memory_limit,
+    }))?;
     println!(
         "report with {} findings written to {}: {}",
         summary.findings,
@@ -32,15 +36,4 @@ pub fn report(a: &ReportArgs) -> anyhow::Result<ExitStatus> {
             .join(", ")
     );
     Ok(ExitStatus::Ok)
-}
-
-/// Write the report: `report`, and the last step of `run`.
-pub(super) fn write_report(
-    rt: &tokio::runtime::Runtime,
-    a: &ReportArgs,
-) -> anyhow::Result<ReportSummary> {
-    Ok(rt.block_on(crate::report::report(&ReportOptions {
-        lake: a.lake.lake.clone(),
-        out: a.out.clone(),
-    }))?)
 }

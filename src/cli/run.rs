@@ -1,20 +1,24 @@
 //! `trailcheck run`: `ingest`, `analyze`, `score` and `report` in one go, through the
-//! same functions as those commands, then one summary of all four.
+//! same library functions as those commands, then one summary of all four. After the
+//! ingest, one session serves the other three steps: the views of `queries/views/` are
+//! computed once for all of them (each command alone computes them again), and the
+//! report reads the findings and scorecard this run committed (`analyze_in` and
+//! `score_in` have the session list them again after their commits).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::analyze::{self, AnalyzeArgs};
-use super::args::{LakeArg, OutputArgs, ParamArgs};
+use super::analyze;
+use super::args::{LakeArg, MemoryArgs, ParamArgs};
 use super::ingest::{self, IngestArgs};
-use super::report::{self, ReportArgs};
-use super::score::{self, ScoreArgs};
-use super::{ExitStatus, Severity, runtime};
+use super::{ExitStatus, Severity, command_line, runtime};
 use crate::analyze::Analysis;
+use crate::lake::Lake;
 use crate::report::ReportSummary;
 use crate::scoring::Scorecard;
+use crate::session::Session;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -48,55 +52,45 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// The arguments of each step, as if its command had been given them.
-    fn steps(&self, inputs: Vec<String>) -> (IngestArgs, AnalyzeArgs, ScoreArgs, ReportArgs) {
-        let output = OutputArgs {
-            format: crate::output::Format::Table,
-            output: None,
-        };
-        (
-            IngestArgs {
-                inputs,
-                lake: self.lake.clone(),
-                provider: None,
-                tenant: self.tenant.clone(),
-                max_record_bytes: crate::read::ReadOptions::default().max_record,
-                json: false,
-                quiet: self.quiet,
-                reread: self.reread,
-            },
-            AnalyzeArgs {
-                lake: self.lake.clone(),
-                params: self.params.clone(),
-                output: output.clone(),
-                fail_on: self.fail_on,
-            },
-            ScoreArgs {
-                lake: self.lake.clone(),
-                claims: self.claims.clone(),
-                params: self.params.clone(),
-                output,
-            },
-            ReportArgs {
-                lake: self.lake.clone(),
-                out: self.out.clone(),
-            },
-        )
+    /// The arguments of the ingest step, as if `ingest` had been given them.
+    fn ingest_args(&self, inputs: Vec<String>) -> IngestArgs {
+        IngestArgs {
+            inputs,
+            lake: self.lake.clone(),
+            provider: None,
+            tenant: self.tenant.clone(),
+            max_record_bytes: crate::read::ReadOptions::default().max_record,
+            json: false,
+            quiet: self.quiet,
+            reread: self.reread,
+        }
     }
 }
 
-pub fn run(a: &RunArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(a: &RunArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
     let inputs = if a.inputs.is_empty() {
         vec![default_samples()?]
     } else {
         a.inputs.clone()
     };
-    let (ingest_args, analyze_args, score_args, report_args) = a.steps(inputs);
-    let ingested = ingest::ingest_and_print(&ingest_args)?;
+    // What `score` would refuse, refused before anything is written.
+    let profiles = crate::claims::load(a.claims.as_deref())?;
+    let params = a.params.params()?;
+    let ingested = ingest::ingest_and_print(&a.ingest_args(inputs))?;
     let rt = runtime()?;
-    let analysis = analyze::analyze_lake(&rt, &analyze_args)?;
-    let card = score::score_lake(&rt, &score_args)?;
-    let report = report::write_report(&rt, &report_args)?;
+    let lake = &a.lake.lake;
+    let args = command_line();
+    let (analysis, card, report) = rt.block_on(async {
+        // As `analyze` and `score`: the lock first, so the session reads every
+        // committed run; one lock and one session for both commits.
+        let lock = Lake::new(lake).open_existing_for_write()?;
+        let session = Session::open_with(lake, &params, &memory.open()).await?;
+        let analysis = crate::analyze::analyze_in(&session, &lock, &args).await?;
+        let card = crate::scoring::score_in(&session, &lock, &profiles, &args).await?;
+        drop(lock);
+        let report = crate::report::report_in(&session, &a.out).await?;
+        Ok::<_, crate::Error>((analysis, card, report))
+    })?;
     let below = print_summary(&mut std::io::stdout().lock(), a, &analysis, &card, &report)?;
     // The worst of the steps: an input that could not be read, then findings.
     Ok(match ingest::status(&ingested) {

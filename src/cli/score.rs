@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{LakeArg, OutputArgs, ParamArgs};
+use super::args::{LakeArg, MemoryArgs, OutputArgs, ParamArgs};
 use super::{ExitStatus, command_line, runtime};
 use crate::output::Output;
 use crate::scoring::{ScoreOptions, Scorecard};
@@ -24,9 +24,9 @@ pub struct ScoreArgs {
     pub output: OutputArgs,
 }
 
-pub fn score(a: &ScoreArgs) -> anyhow::Result<ExitStatus> {
+pub fn score(a: &ScoreArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
     let mut sink = a.output.sink()?;
-    let card = score_lake(&runtime()?, a)?;
+    let card = score_lake(&runtime()?, a, memory)?;
     let rows = Output {
         schema: crate::model::ScoredClaim::schema(),
         batches: vec![card.batch()?],
@@ -36,12 +36,17 @@ pub fn score(a: &ScoreArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-/// Score the lake and commit the scorecard: `score`, and a step of `run`.
-pub(super) fn score_lake(rt: &tokio::runtime::Runtime, a: &ScoreArgs) -> anyhow::Result<Scorecard> {
+/// Score the lake and commit the scorecard.
+fn score_lake(
+    rt: &tokio::runtime::Runtime,
+    a: &ScoreArgs,
+    memory: &MemoryArgs,
+) -> anyhow::Result<Scorecard> {
     Ok(rt.block_on(crate::scoring::score(&ScoreOptions {
         lake: a.lake.lake.clone(),
         params: a.params.params()?,
         claims: a.claims.clone(),
         args: command_line(),
+        memory_limit: memory.open().memory_limit,
     }))?)
 }

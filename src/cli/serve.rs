@@ -20,11 +20,9 @@ pub struct ServeArgs {
     /// non-loopback address. Prefer the environment variable: a flag shows in `ps`.
     #[arg(long, env = "TRAILCHECK_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
-    #[command(flatten)]
-    pub memory: MemoryArgs,
     /// Operator memory one client may use (its query and open cursors), within
     /// --memory-limit: a size (512M, 2G) or a share of this machine's memory (25%).
-    #[arg(long, default_value = "25%", value_name = "SIZE")]
+    #[arg(long, default_value = "1G", value_name = "SIZE")]
     pub connection_memory_limit: crate::session::memory::MemoryBudget,
     /// Longest a statement may run when its client has not set statement_timeout
     /// (for example 30s, 15m, 2h; 0 for no limit).
@@ -39,7 +37,7 @@ pub struct ServeArgs {
     pub log_statements: bool,
 }
 
-pub fn serve(a: &ServeArgs) -> anyhow::Result<ExitStatus> {
+pub fn serve(a: &ServeArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
     let options = ServeOptions {
         password: a.password.clone(),
         connection_memory: Some(a.connection_memory_limit.bytes()),
@@ -53,8 +51,7 @@ pub fn serve(a: &ServeArgs) -> anyhow::Result<ExitStatus> {
     let params = a.params.params()?;
     let open = OpenOptions {
         live: true,
-        memory_limit: Some(a.memory.memory_limit.bytes()),
-        ..Default::default()
+        ..memory.open()
     };
     let served = rt.block_on(async {
         let session = Session::open_with(&a.lake.lake, &params, &open).await?;

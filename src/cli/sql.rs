@@ -29,18 +29,15 @@ pub struct SqlArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    #[command(flatten)]
-    pub memory: MemoryArgs,
 }
 
-pub fn sql(a: &SqlArgs) -> anyhow::Result<ExitStatus> {
+pub fn sql(a: &SqlArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
     let rt = runtime()?;
     let params = a.params.params()?;
     let repl = a.query.is_none() && a.file.is_none() && std::io::stdin().is_terminal();
     let open = OpenOptions {
         live: repl,
-        memory_limit: Some(a.memory.memory_limit.bytes()),
-        ..Default::default()
+        ..memory.open()
     };
     let session = rt.block_on(Session::open_with(&a.lake.lake, &params, &open))?;
     session.read_only();

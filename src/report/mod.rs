@@ -30,6 +30,8 @@ use crate::session::{self, Params, Session};
 pub struct ReportOptions {
     pub lake: PathBuf,
     pub out: PathBuf,
+    /// The session's memory limit ([`session::OpenOptions::memory_limit`]).
+    pub memory_limit: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,30 +135,25 @@ pub struct ReportData {
     pub events: HashMap<String, Value>,
 }
 
-pub async fn gather(lake: &Path) -> Result<ReportData> {
-    // The latest analyze run says with which parameters the findings were made; the
-    // report reads the lake with the same ones (a fixed as_of skips finding the latest
-    // event just to read the runs).
-    let first = Session::open(
-        lake,
-        &Params {
-            as_of: Some(0),
-            ..Params::default()
-        },
-    )
-    .await?;
-    // "The latest analysis" as analyze and diff define it (`Session::latest_runs`).
-    let analyze_runs = first.latest_runs("analyze").await?;
+/// The latest analyze run of a lake, as analyze and diff define it
+/// (`Session::latest_runs`): its id and details, the run before it, and the parameters
+/// it was made with (`as_of` included).
+struct LatestAnalysis {
+    run: Option<Value>,
+    previous_run: Option<String>,
+    params: Params,
+}
+
+async fn latest_analysis(s: &Session) -> Result<LatestAnalysis> {
+    let analyze_runs = s.latest_runs("analyze").await?;
     let details = match analyze_runs.first() {
         Some(id) => rows_json(
-            &first
-                .query_with("SELECT details FROM runs WHERE run_id = $1", &[id])
+            &s.query_with("SELECT details FROM runs WHERE run_id = $1", &[id])
                 .await?,
         ),
         None => Vec::new(),
     };
-    drop(first);
-    let analyze_run = analyze_runs.first().map(|id| {
+    let run = analyze_runs.first().map(|id| {
         let details = details
             .first()
             .and_then(|r| r["details"].as_str())
@@ -164,9 +161,8 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
             .unwrap_or(Value::Null);
         json!({"run_id": id, "details": details})
     });
-    let previous_run = analyze_runs.get(1).cloned();
     let mut params = Params::default();
-    if let Some(run) = &analyze_run {
+    if let Some(run) = &run {
         if let Some(given) = run["details"]["params"].as_object() {
             for (k, v) in given {
                 let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
@@ -178,7 +174,41 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
             let _ = params.set("as_of", t);
         }
     }
-    let s = Session::open(lake, &params).await?;
+    Ok(LatestAnalysis {
+        run,
+        previous_run: analyze_runs.get(1).cloned(),
+        params,
+    })
+}
+
+/// Everything the report shows, read from the lake with the latest analyze run's
+/// parameters.
+pub async fn gather(lake: &Path, open: &session::OpenOptions) -> Result<ReportData> {
+    // The latest analyze run says with which parameters the findings were made; the
+    // report reads the lake with the same ones (a fixed as_of skips finding the latest
+    // event just to read the runs).
+    let first = Session::open_with(
+        lake,
+        &Params {
+            as_of: Some(0),
+            ..Params::default()
+        },
+        open,
+    )
+    .await?;
+    let latest = latest_analysis(&first).await?;
+    drop(first);
+    let s = Session::open_with(lake, &latest.params, open).await?;
+    gather_in(&s, latest).await
+}
+
+/// What the report shows, read through `s`, a session with `latest`'s parameters.
+async fn gather_in(s: &Session, latest: LatestAnalysis) -> Result<ReportData> {
+    let LatestAnalysis {
+        run: analyze_run,
+        previous_run,
+        ..
+    } = latest;
     // The latest analyze run's findings: none when that run found none, even if an
     // earlier run stored some.
     let analyze_id = analyze_run
@@ -217,37 +247,34 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
                 .and_then(|r| r["details"]["as_of"].as_str().map(str::to_string))
         });
     let coverage = rows(
-        &s,
+        s,
         "SELECT provider, tenant, first_event, last_event, round(days_covered, 1) AS days_covered, \
          days_with_events, events, round(events_per_day, 1) AS events_per_day FROM coverage ORDER BY provider, tenant",
     )
     .await?;
     let daily = rows(
-        &s,
+        s,
         "SELECT provider, tenant, to_char(date_trunc('day', time), '%Y-%m-%d') AS day, count(*) AS events \
          FROM events WHERE time <= (SELECT as_of FROM params) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     .await?;
     let categories = rows(
-        &s,
+        s,
         "SELECT provider, tenant, category, count(*) AS events, count(DISTINCT event_type) AS event_types \
          FROM events WHERE time <= (SELECT as_of FROM params) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     .await?;
-    let reviews = rows(
-        &s,
-        "SELECT * FROM review_coverage ORDER BY provider, tenant",
-    )
-    .await?
-    .into_iter()
-    .map(serde_json::from_value)
-    .collect::<std::result::Result<Vec<ReviewCoverage>, _>>()
-    .map_err(|e| Error::Input {
-        path: "review_coverage".into(),
-        message: e.to_string(),
-    })?;
+    let reviews = rows(s, "SELECT * FROM review_coverage ORDER BY provider, tenant")
+        .await?
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<std::result::Result<Vec<ReviewCoverage>, _>>()
+        .map_err(|e| Error::Input {
+            path: "review_coverage".into(),
+            message: e.to_string(),
+        })?;
     let changes = rows(
-        &s,
+        s,
         "SELECT d.change, d.rule_id, d.severity, d.verdict, d.provider, d.tenant, d.subject_uid, d.subject_name, \
          t.subject_type, d.summary, d.changed, d.previous_severity, d.previous_verdict, d.from_run, d.to_run \
          FROM findings_diff d \
@@ -257,7 +284,7 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
     )
     .await?;
     let machines = rows(
-        &s,
+        s,
         "SELECT i.provider, i.tenant, i.identity_uid, i.identity_name, i.last_activity, i.created_at, \
          i.activity_events, c.first_event AS window_start, \
          (CAST(p.as_of AS BIGINT) - CAST(coalesce(i.last_activity, i.created_at, c.first_event) AS BIGINT)) \
@@ -273,17 +300,17 @@ pub async fn gather(lake: &Path) -> Result<ReportData> {
     )
     .await?;
     let admin_roles = rows(
-        &s,
+        s,
         "SELECT provider, tenant, holder_is_machine AS machine, privileged, count(*) AS roles, \
          count(DISTINCT holder_uid) AS holders \
          FROM role_assignments WHERE active AND admin GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
     )
     .await?;
-    let names = subject_names(&s, &findings).await?;
-    let events = proving_events(&s, &findings).await?;
+    let names = subject_names(s, &findings).await?;
+    let events = proving_events(s, &findings).await?;
     let mut inputs = Vec::new();
     for r in rows(
-        &s,
+        s,
         "SELECT run_id, inputs FROM runs WHERE kind = 'ingest' ORDER BY run_id",
     )
     .await?
@@ -420,8 +447,39 @@ fn write(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Write every report file into `opts.out`.
 pub async fn report(opts: &ReportOptions) -> Result<ReportSummary> {
-    let data = gather(&opts.lake).await?;
-    let out = &opts.out;
+    let open = session::OpenOptions {
+        memory_limit: opts.memory_limit,
+        ..Default::default()
+    };
+    let data = gather(&opts.lake, &open).await?;
+    write_report(&opts.lake, &data, &opts.out)
+}
+
+/// Write the report of the latest analysis through `session`, which has just committed
+/// it (`run`: analyze, score and report in one session, so the views are computed
+/// once). The session must have listed `findings`, `scorecards` and `runs` since its
+/// commits (`analyze_in` and `score_in` do). Should its parameters not be the ones the
+/// latest analysis recorded, the lake is read through a session opened with those.
+pub async fn report_in(session: &Session, out: &Path) -> Result<ReportSummary> {
+    let latest = latest_analysis(session).await?;
+    let data = if latest.params.recorded_json() == session.params.recorded_json() {
+        gather_in(session, latest).await?
+    } else {
+        let open = session::OpenOptions {
+            memory_limit: match session.ctx.runtime_env().memory_pool.memory_limit() {
+                datafusion::execution::memory_pool::MemoryLimit::Finite(n) => Some(n),
+                _ => None,
+            },
+            ..Default::default()
+        };
+        let s = Session::open_with(&session.lake.root, &latest.params, &open).await?;
+        gather_in(&s, latest).await?
+    };
+    write_report(&session.lake.root, &data, out)
+}
+
+fn write_report(lake: &Path, data: &ReportData, out: &Path) -> Result<ReportSummary> {
+    let out = &out.to_path_buf();
     let mut files = Vec::new();
     let pretty = |v: &Value| serde_json::to_vec_pretty(v).expect("json");
     write(
@@ -447,28 +505,28 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportSummary> {
     )?;
     write(
         &out.join("ocsf").join("findings.ocsf.json"),
-        &pretty(&Value::Array(ocsf(&data))),
+        &pretty(&Value::Array(ocsf(data))),
         &mut files,
     )?;
     write(
         &out.join("report.md"),
-        markdown::markdown(&data).as_bytes(),
+        markdown::markdown(data).as_bytes(),
         &mut files,
     )?;
     write(
         &out.join("index.html"),
-        html::page(&data).as_bytes(),
+        html::page(data).as_bytes(),
         &mut files,
     )?;
-    let manifest = manifest(&opts.lake, &data, &files)?;
+    let manifest = manifest(lake, data, &files)?;
     write(&out.join("manifest.json"), &pretty(&manifest), &mut files)?;
-    let scores = score_rows(&data);
+    let scores = score_rows(data);
     Ok(ReportSummary {
         out: out.clone(),
         files,
         findings: data.findings.len(),
         scores,
-        reviews: data.reviews,
+        reviews: data.reviews.clone(),
     })
 }
 

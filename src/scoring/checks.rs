@@ -57,19 +57,21 @@ async fn event_type_claim(
     let mut b = Binds::default();
     let sql = format!(
         "SELECT e.tenant, e.event_type, count(*) AS n, \
-                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+                {} AS examples \
          FROM ({}) e GROUP BY e.tenant, e.event_type",
+        first_five("e.event_uid", "e.time", None),
         scoped_events(&mut b, provider, None, types)
     );
     let present = rows(session, &sql, &b).await?;
     let mut b = Binds::default();
     let sql = format!(
         "SELECT e.tenant, r.event_type, r.implied_by_action, r.strength, count(*) AS n, \
-                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+                {} AS examples \
          FROM claimed_event_types r \
          JOIN ({}) e ON e.action = r.implied_by_action \
          WHERE r.provider = {} AND r.event_type IN ({}) \
          GROUP BY e.tenant, r.event_type, r.implied_by_action, r.strength",
+        first_five("e.event_uid", "e.time", None),
         scoped_events(&mut b, provider, None, &[]),
         b.bind(provider),
         b.list(types)
@@ -150,8 +152,9 @@ async fn category_claim(
     let mut b = Binds::default();
     let sql = format!(
         "SELECT e.tenant, count(*) AS n, count(DISTINCT e.event_type) AS event_types, \
-                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+                {} AS examples \
          FROM ({}) e GROUP BY e.tenant",
+        first_five("e.event_uid", "e.time", None),
         scoped_events(&mut b, provider, Some(category), &[])
     );
     let found = rows(session, &sql, &b).await?;
@@ -212,10 +215,16 @@ async fn field_claim(
         .map(|(_, p)| p.as_str())
         .collect::<Vec<_>>()
         .join(" AND ");
-    let sums = preds
+    // Each event's flags first, so that the sort the examples need carries the flags and
+    // not `raw` (3M CloudTrail events: gigabytes of JSON through the sort).
+    let flags = preds
         .iter()
         .enumerate()
-        .map(|(i, (_, p))| format!("sum(CASE WHEN {p} THEN 1 ELSE 0 END) AS f{i}"))
+        .map(|(i, (_, p))| format!("CASE WHEN {p} THEN 1 ELSE 0 END AS f{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sums = (0..preds.len())
+        .map(|i| format!("sum(e.f{i}) AS f{i}"))
         .collect::<Vec<_>>()
         .join(", ");
     let mut extra = String::new();
@@ -226,9 +235,13 @@ async fn field_claim(
     }
     let sql = format!(
         "SELECT e.tenant, count(*) AS n, {sums}, \
-                    array_slice(array_agg(e.event_uid ORDER BY e.time) FILTER (WHERE NOT ({all})), 1, 5) AS missing_examples, \
-                    array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
-             FROM ({}) e GROUP BY e.tenant",
+                    {} AS missing_examples, \
+                    {} AS examples \
+             FROM (SELECT e.tenant, e.time, e.event_uid, {flags}, ({all}) AS all_filled \
+                   FROM ({}) e) e \
+             GROUP BY e.tenant",
+        first_five("e.event_uid", "e.time", Some("NOT e.all_filled")),
+        first_five("e.event_uid", "e.time", None),
         scoped(
             &mut b,
             "events",
@@ -302,8 +315,9 @@ async fn retention_claim(
     let sql = format!(
         "SELECT e.tenant, count(*) AS n, CAST(min(e.time) AS BIGINT) AS first_us, \
                 min(e.time) AS first_event, \
-                array_slice(array_agg(e.event_uid ORDER BY e.time), 1, 5) AS examples \
+                {} AS examples \
          FROM ({}) e GROUP BY e.tenant",
+        first_five("e.event_uid", "e.time", None),
         scoped_events(&mut b, provider, claim.category.as_deref(), &[])
     );
     let found = rows(session, &sql, &b).await?;
@@ -372,13 +386,14 @@ async fn latency_claim(
                    SELECT e.tenant, e.event_uid, e.time, \
                           (CAST(to_timestamp(regexp_match(e.source_file, '_([0-9]{{8}}T[0-9]{{4}})Z_')[1], '%Y%m%dT%H%M') AS BIGINT) / 1000 \
                            - CAST(e.time AS BIGINT)) / 60000000.0 AS delay_minutes \
-                   FROM ({}) e \
+                   FROM ({scoped}) e \
                    WHERE regexp_like(e.source_file, '_[0-9]{{8}}T[0-9]{{4}}Z_')) \
                  SELECT tenant, count(*) AS n, avg(delay_minutes) AS mean_delay_minutes, \
                         median(delay_minutes) AS median_delay_minutes, max(delay_minutes) AS max_delay_minutes, \
-                        array_slice(array_agg(event_uid ORDER BY delay_minutes DESC), 1, 5) AS examples \
+                        {examples} AS examples \
                  FROM d WHERE delay_minutes >= 0 GROUP BY tenant",
-            scoped(
+            examples = first_five("event_uid", "delay_minutes DESC", None),
+            scoped = scoped(
                 &mut b,
                 SLIM,
                 &format!("{COLS}, e.source_file"),
@@ -433,4 +448,24 @@ async fn latency_claim(
         out.insert(tenant, (status, ev));
     }
     Ok(out)
+}
+
+/// The first five values of `value` by `order`, of the rows `filter` keeps if given (null
+/// when it keeps none), as a list: what `array_slice(array_agg(value ORDER BY order), 1, 5)`
+/// gives, in bounded memory. An ordered `array_agg` holds every value of its group until
+/// the end, outside what a sort can spill (score on 3M CloudTrail events: 255 s and
+/// 3.1 GB, past any memory limit); `nth_value` keeps at most `k` values over input
+/// sorted once, and the sort spills.
+fn first_five(value: &str, order: &str, filter: Option<&str>) -> String {
+    let f = filter
+        .map(|w| format!(" FILTER (WHERE {w})"))
+        .unwrap_or_default();
+    let picks: Vec<String> = (1..=5)
+        .map(|k| format!("nth_value({value}, {k} ORDER BY {order}){f}"))
+        .collect();
+    format!(
+        "CASE WHEN count(*){f} = 0 THEN NULL \
+         ELSE array_slice(make_array({}), 1, least(count(*){f}, 5)) END",
+        picks.join(", ")
+    )
 }

@@ -82,8 +82,8 @@ pub use card::{ClaimScore, Scorecard, TenantScore, weight};
 pub use frameworks::frameworks;
 
 use crate::error::Result;
-use crate::lake::Lake;
 use crate::lake::tables::RunRecord;
+use crate::lake::{Lake, LakeLock};
 use crate::model::ClaimStatus;
 use crate::session::{Params, Session};
 use card::tenant_score;
@@ -97,16 +97,34 @@ pub struct ScoreOptions {
     /// A user's claims profile (file or folder) replacing built-in ones per provider.
     pub claims: Option<PathBuf>,
     pub args: Vec<String>,
+    /// The session's memory limit ([`crate::session::OpenOptions::memory_limit`]).
+    pub memory_limit: Option<usize>,
 }
 
 /// Load the profiles, score the lake, and commit the scorecard to it.
 pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
-    let started_at = chrono::Utc::now().timestamp_micros();
     let profiles = claims::load(opts.claims.as_deref())?;
     let lock = Lake::new(&opts.lake).open_existing_for_write()?;
-    let session = Session::open(&opts.lake, &opts.params).await?;
+    let open = crate::session::OpenOptions {
+        memory_limit: opts.memory_limit,
+        ..Default::default()
+    };
+    let session = Session::open_with(&opts.lake, &opts.params, &open).await?;
+    score_in(&session, &lock, &profiles, &opts.args).await
+}
+
+/// Score the lake of `session` against `profiles` and commit the scorecard under
+/// `lock` (taken before the session was opened). The session then lists `scorecards`
+/// and `runs` again, so what it reads next includes this run.
+pub async fn score_in(
+    session: &Session,
+    lock: &LakeLock,
+    profiles: &[Profile],
+    args: &[String],
+) -> Result<Scorecard> {
+    let started_at = chrono::Utc::now().timestamp_micros();
     let run_id = crate::ingest::new_run_id();
-    let card = scorecard(&session, &profiles, &run_id).await?;
+    let card = scorecard(session, profiles, &run_id).await?;
     let batch = card.batch()?;
 
     let scores: Vec<Value> = card
@@ -122,7 +140,7 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
             run_id,
             "score",
             started_at,
-            &opts.args,
+            args,
             json!({
                 "as_of": crate::time::format_micros(card.as_of),
                 "profiles": profiles.iter().map(|p| json!({
@@ -133,6 +151,7 @@ pub async fn score(opts: &ScoreOptions) -> Result<Scorecard> {
             }),
         ),
     )?;
+    session.relist(&["scorecards", "runs"]).await?;
     Ok(card)
 }
 

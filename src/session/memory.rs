@@ -1,14 +1,16 @@
-//! Memory budgets for queries that people type (`sql`, `serve`): one pool for the
-//! process, and a smaller budget per `serve` connection inside it.
+//! Memory budgets of the commands that query the lake (`analyze`, `score`, `report`,
+//! `run`, `sql`, `serve`): one pool for the process, the share of it kept views may
+//! hold, and a smaller budget per `serve` connection inside it.
 //!
 //! DataFusion's operators reserve their hash tables, sort buffers and aggregation
 //! state from a [`MemoryPool`]; sorts and aggregations spill to the temporary folder
 //! when a reservation is refused, a hash join fails with "Resources exhausted". Without
 //! a pool one self-join of `raw` took 3 GB in 8 s and the server was killed with every
 //! client on it. [`MemoryBudget`] parses what the command line says (`4G`, `512M`,
-//! `50%` of the machine); [`ConnectionPool`] charges one connection's reservations to
-//! its own limit and to the shared pool at once, so one client cannot take the memory
-//! of all the others.
+//! `50%` of the machine; [`DEFAULT_LIMIT`] when nothing is said); [`ConnectionPool`]
+//! charges one connection's reservations to its own limit and to the shared pool at
+//! once, so one client cannot take the memory of all the others, and [`view_budget`]
+//! does the same for the views a session keeps (docs/design.md section 9).
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -18,6 +20,10 @@ use datafusion::execution::memory_pool::{
     GreedyMemoryPool, MemoryConsumer, MemoryLimit, MemoryPool, MemoryReservation,
     TrackConsumersPool,
 };
+
+/// `--memory-limit` when neither it nor `TRAILCHECK_MEMORY_LIMIT` is given (docs/design.md
+/// section 9 says why this figure).
+pub const DEFAULT_LIMIT: &str = "2G";
 
 /// A memory size given on the command line: bytes, or a share of the machine's memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +125,14 @@ pub fn process_pool(bytes: usize) -> Arc<dyn MemoryPool> {
         GreedyMemoryPool::new(bytes),
         NonZeroUsize::new(3).expect("3 is not zero"),
     ))
+}
+
+/// What the session's kept views ([`super::views::CachedView`]) may hold in memory
+/// together: `bytes` (by default half of the session's limit, so that the other half
+/// stays for the operators of the queries that read them), charged to `pool` as well.
+/// A view that does not fit is kept in the temporary folder instead.
+pub fn view_budget(pool: Arc<dyn MemoryPool>, bytes: usize) -> Arc<dyn MemoryPool> {
+    Arc::new(ConnectionPool::new(pool, bytes / 2))
 }
 
 /// One connection's budget: every reservation counts against `own` and against the

@@ -23,7 +23,10 @@ use std::sync::Arc;
 use arrow::array::{Int64Array, RecordBatch};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{CatalogProvider, MemoryCatalogProvider};
+use datafusion::common::TableReference;
 use datafusion::datasource::MemTable;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::MemoryPool;
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
@@ -61,8 +64,13 @@ pub struct OpenOptions {
     /// List the lake's folders again for every statement (`serve`, the REPL), so what
     /// ingest and analyze commit meanwhile is read.
     pub live: bool,
-    /// Refuse operator memory beyond this many bytes ([`memory`]); unbounded if `None`.
+    /// Refuse operator memory beyond this many bytes ([`memory`]): sorts and
+    /// aggregations spill to the temporary folder, kept views beyond half of it are
+    /// kept there too; unbounded if `None`.
     pub memory_limit: Option<usize>,
+    /// What the kept views may hold in memory together, within `memory_limit`; by
+    /// default half of it ([`memory::view_budget`]).
+    pub kept_views_memory: Option<usize>,
 }
 
 impl Session {
@@ -111,12 +119,20 @@ impl Session {
             .set_str("datafusion.execution.parquet.metadata_size_hint", "65536");
         // DataFusion keeps folder listings for the life of the session; a live session
         // must see what ingest and analyze commit while it is open.
-        let mut runtime = RuntimeEnvBuilder::new();
+        // Spills (of sorts, aggregations and kept views) go to the system's temporary
+        // folder (TMPDIR), in a folder of this process deleted when it ends.
+        let mut runtime = RuntimeEnvBuilder::new().with_disk_manager_builder(
+            DiskManagerBuilder::default().with_mode(DiskManagerMode::OsTmpDirectory),
+        );
         if options.live {
             runtime = runtime.with_object_list_cache_limit(0);
         }
+        let mut view_budget = None;
         if let Some(bytes) = options.memory_limit {
-            runtime = runtime.with_memory_pool(memory::process_pool(bytes));
+            let pool = memory::process_pool(bytes);
+            let share = options.kept_views_memory.unwrap_or(bytes / 2);
+            view_budget = Some(memory::view_budget(pool.clone(), share));
+            runtime = runtime.with_memory_pool(pool);
         }
         let runtime = runtime.build_arc()?;
         let state = datafusion::execution::SessionStateBuilder::new()
@@ -129,7 +145,7 @@ impl Session {
         datafusion_functions_json::register_all(&mut ctx)?;
         ctx.register_udf(udf::json_object());
         ctx.register_udf(udf::json_parse());
-        let views = register_views(&ctx, lake_dir, options.live)?;
+        let views = register_views(&ctx, lake_dir, options.live, view_budget)?;
 
         let lake = Lake::new(lake_dir);
         register_parquet_dir(
@@ -196,6 +212,27 @@ impl Session {
         self.views.freeze();
     }
 
+    /// List `tables` again at their next scan, and compute again the kept views that
+    /// read them: for a session that reads what it has itself committed since it was
+    /// opened (`run`: the report reads the findings and scorecard analyze and score
+    /// committed in the same session). A one-command session otherwise keeps the first
+    /// listing of each table (docs/design.md section 2).
+    pub async fn relist(&self, tables: &[&str]) -> Result<()> {
+        if let Some(cache) = self.ctx.runtime_env().cache_manager.get_list_files_cache() {
+            for t in tables {
+                cache.drop_table_entries(&TableReference::bare(*t))?;
+            }
+        }
+        self.views.forget_reading(tables).await;
+        Ok(())
+    }
+
+    /// The views whose kept result did not fit the session's memory budget and is read
+    /// from the temporary folder instead, by name.
+    pub async fn views_on_disk(&self) -> Vec<String> {
+        self.views.kept_on_disk().await
+    }
+
     /// Run one SQL statement and collect the result.
     pub async fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
         Ok(self.ctx.sql(sql).await?.collect().await?)
@@ -242,8 +279,13 @@ impl Session {
 /// Make the default schema a [`views::LazyViews`] holding every query of `queries/` and
 /// `findings_current` (the current findings of all rules, from the lake as it is now,
 /// each with the frameworks its rule's header names).
-fn register_views(ctx: &SessionContext, lake: &Path, live: bool) -> Result<Arc<views::LazyViews>> {
-    let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake, live);
+fn register_views(
+    ctx: &SessionContext,
+    lake: &Path,
+    live: bool,
+    budget: Option<Arc<dyn MemoryPool>>,
+) -> Result<Arc<views::LazyViews>> {
+    let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake, live, budget);
     for q in QUERIES {
         schema.add(q.name, q.body(), q.origin(), q.kind == Kind::View);
     }

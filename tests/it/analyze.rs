@@ -7,12 +7,10 @@ use std::path::Path;
 
 use crate::common::*;
 
-fn sample_lake() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
-    let (_s, out) = ingest(d.path(), &[all.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    d
+/// A lake of all of `sample-logs/` analyzed once (shared by the tests of this binary),
+/// copied for a test that analyzes it again.
+fn sample_lake() -> (tempfile::TempDir, std::path::PathBuf) {
+    copy_lake(&analyzed_samples().0.join("lake"))
 }
 
 fn analyze(lake: &Path, args: &[&str]) -> (Vec<serde_json::Value>, std::process::Output) {
@@ -150,9 +148,7 @@ const PLANTED_RULES: &[&str] = &[
 
 #[test]
 fn the_planted_findings_and_nothing_else() {
-    let lake = sample_lake();
-    let (findings, out) = analyze(lake.path(), &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, findings) = analyzed_samples();
     let got: BTreeSet<String> = findings
         .iter()
         .filter(|f| PLANTED_RULES.contains(&f["rule_id"].as_str().unwrap()))
@@ -168,7 +164,7 @@ fn the_planted_findings_and_nothing_else() {
         .collect();
     let want: BTreeSet<String> = PLANTED.iter().map(|s| s.to_string()).collect();
     assert_eq!(got, want);
-    for f in &findings {
+    for f in findings {
         let subject = f["subject_uid"].as_str().unwrap();
         for healthy in NOT_FLAGGED {
             assert!(
@@ -231,9 +227,10 @@ fn the_planted_findings_and_nothing_else() {
 
 #[test]
 fn same_lake_same_findings_same_ids_and_fail_on() {
-    let lake = sample_lake();
-    let (a, _) = analyze(lake.path(), &["--format", "json"]);
-    let (b, out) = analyze(lake.path(), &["--format", "json", "--fail-on", "critical"]);
+    // The lake holds the shared analysis, `a`; `b` analyzes its copy again.
+    let a = analyzed_samples().1;
+    let (_d, lake) = sample_lake();
+    let (b, out) = analyze(&lake, &["--format", "json", "--fail-on", "critical"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -244,16 +241,16 @@ fn same_lake_same_findings_same_ids_and_fail_on() {
             .map(|f| f["finding_uid"].as_str().unwrap().to_string())
             .collect::<Vec<_>>()
     };
-    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(ids(a), ids(&b));
     assert_eq!(
-        ids(&a).iter().collect::<BTreeSet<_>>().len(),
+        ids(a).iter().collect::<BTreeSet<_>>().len(),
         a.len(),
         "ids are unique"
     );
     // Both runs are stored in the lake.
-    assert_eq!(rows(&read_all(&lake.path().join("findings"))), 2 * a.len());
+    assert_eq!(rows(&read_all(&lake.join("findings"))), 2 * a.len());
     // A later as_of with a longer dormancy threshold changes the verdicts, not the ids.
-    let (c, out) = analyze(lake.path(), &["--format", "json", "--dormant-days", "400"]);
+    let (c, out) = analyze(&lake, &["--format", "json", "--dormant-days", "400"]);
     assert!(out.status.success());
     assert!(
         c.iter()
@@ -263,10 +260,10 @@ fn same_lake_same_findings_same_ids_and_fail_on() {
 
 #[test]
 fn csv_output_neutralizes_formulas_and_keeps_the_columns() {
-    let lake = sample_lake();
+    let (_d, lake) = sample_lake();
     let out = bin()
         .args(["analyze", "--format", "csv", "--lake"])
-        .arg(lake.path())
+        .arg(&lake)
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -346,9 +343,7 @@ fn run_end_to_end_summary() {
 /// logs give them.
 #[test]
 fn sample_verdicts_gaps_exercise_and_names() {
-    let lake = sample_lake();
-    let (findings, out) = analyze(lake.path(), &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, findings) = analyzed_samples();
 
     // missing-event-type: each implied absence on its own, the rest listed once per tenant.
     let missing: Vec<&serde_json::Value> = findings
@@ -433,7 +428,7 @@ fn sample_verdicts_gaps_exercise_and_names() {
     );
 
     // Names: every subject has one, and the logs' names are used.
-    for f in &findings {
+    for f in findings {
         assert!(
             f["subject_name"].as_str().is_some_and(|n| !n.is_empty()),
             "no subject_name: {f:#?}"

@@ -230,6 +230,48 @@ fn run_does_what_the_separate_commands_do() {
         .arg(&lake_b)
         .output()
         .unwrap());
+    // A second run over the same lake: its report reads the findings and scorecard of
+    // this run, not the listing its session made before analyze and score committed.
+    ok(bin()
+        .args(["run", "--quiet", input, "--lake"])
+        .arg(d.path().join("a"))
+        .arg("--out")
+        .arg(d.path().join("ra2"))
+        .output()
+        .unwrap());
+    let latest = |kind: &str| {
+        let out = ok(bin()
+            .args(["sql", "--format", "csv", "--lake"])
+            .arg(d.path().join("a"))
+            .arg(format!(
+                "SELECT run_id FROM runs WHERE kind = '{kind}' ORDER BY started_at DESC LIMIT 1"
+            ))
+            .output()
+            .unwrap());
+        out.lines().nth(1).unwrap().to_string()
+    };
+    let report = |file: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.path().join("ra2").join(file)).unwrap()).unwrap()
+    };
+    let analyzed = latest("analyze");
+    assert_eq!(report("manifest.json")["analyze_run"]["run_id"], *analyzed);
+    assert!(!report("findings.json").as_array().unwrap().is_empty());
+    let scored = latest("score");
+    let card = report("scorecard.json");
+    assert!(!card.as_array().unwrap().is_empty());
+    for r in card.as_array().unwrap() {
+        assert_eq!(r["run_id"], *scored, "scorecard.json");
+    }
+    // What changed since the first run: every finding persists, up to this run.
+    let changes = report("changes.json");
+    assert!(!changes.as_array().unwrap().is_empty());
+    for c in changes.as_array().unwrap() {
+        assert_eq!(
+            (&c["change"], &c["to_run"]),
+            (&"persisting".into(), &analyzed.clone().into()),
+            "{c}"
+        );
+    }
     let run = volatile(&run).replace("[D]/a", "[LAKE]");
     let ingested = volatile(&ingested).replace("[D]/b", "[LAKE]");
     assert!(run.starts_with(&ingested), "{run}\n---\n{ingested}");

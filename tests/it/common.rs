@@ -174,3 +174,48 @@ pub fn okta_lake() -> (tempfile::TempDir, u64) {
     assert!(ingested > 0);
     (d, ingested)
 }
+
+/// The lake of all of `sample-logs/`, ingested and analyzed once per test binary, with
+/// that analysis's findings (`analyze --format json`). Tests only read it; a test that
+/// writes (analyzes again) works on a copy ([`copy_lake`]). It lives in cargo's
+/// temporary folder for integration tests (a static is never dropped), not in /tmp.
+pub fn analyzed_samples() -> (&'static Path, &'static [serde_json::Value]) {
+    static LAKE: std::sync::OnceLock<(tempfile::TempDir, Vec<serde_json::Value>)> =
+        std::sync::OnceLock::new();
+    let (d, findings) = LAKE.get_or_init(|| {
+        let d = tempfile::TempDir::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+        let lake = d.path().join("lake");
+        let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
+        let (_, out) = ingest(&lake, &[all.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = bin()
+            .args(["analyze", "--format", "json", "--lake"])
+            .arg(&lake)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        (d, serde_json::from_slice(&out.stdout).unwrap())
+    });
+    (d.path(), findings)
+}
+
+/// A copy of the lake `from` in a new temporary folder (`<dir>/lake`), for a test that
+/// writes to a shared fixture's lake.
+pub fn copy_lake(from: &Path) -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    copy(from, &lake);
+    (d, lake)
+}

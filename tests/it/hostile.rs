@@ -110,7 +110,8 @@ fn sql_queries_are_held_to_the_memory_limit() {
     let out = run(&["sql", "--lake", lake, "--memory-limit", "2M", hungry]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("Resources exhausted"),
+        stderr(&out).contains("Resources exhausted")
+            && stderr(&out).contains("--memory-limit 2M (2 MB)"),
         "{}",
         stderr(&out)
     );

@@ -494,15 +494,12 @@ fn builtin_profiles_are_dated_and_sourced() {
 
 #[test]
 fn score_command_on_sample_logs() {
-    let lake = tempfile::tempdir().unwrap();
-    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs");
-    let (_s, out) = ingest(lake.path(), &[all.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-
+    // The shared lake of sample-logs/, copied: score commits to it.
+    let (_d, lake) = copy_lake(&analyzed_samples().0.join("lake"));
     let out = bin()
         .arg("score")
         .arg("--lake")
-        .arg(lake.path())
+        .arg(&lake)
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -548,13 +545,13 @@ fn score_command_on_sample_logs() {
     assert_eq!(ct["status"], "contradicted", "{ct:#}");
 
     // Stored in the lake, committed as a `score` run, and visible as `scorecards`.
-    let stored = read_all(&lake.path().join("scorecards"));
+    let stored = read_all(&lake.join("scorecards"));
     assert_eq!(
         stored.iter().map(|b| b.num_rows()).sum::<usize>(),
         rows.len()
     );
     let n = rt().block_on(async {
-        let s = Session::open(lake.path(), &Params::default()).await.unwrap();
+        let s = Session::open(&lake, &Params::default()).await.unwrap();
         let b = s
             .query("SELECT count(*) AS n FROM scorecards s JOIN runs r ON s.run_id = r.run_id WHERE r.kind = 'score'")
             .await
@@ -567,7 +564,7 @@ fn score_command_on_sample_logs() {
     let out = bin()
         .arg("score")
         .arg("--lake")
-        .arg(lake.path())
+        .arg(&lake)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

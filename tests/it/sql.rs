@@ -413,3 +413,62 @@ fn kept_views_follow_the_lake() {
         "CloudTrail's planted findings appear"
     );
 }
+
+/// A kept view that does not fit the session's memory budget for views is kept in the
+/// temporary folder, and reads the same as one kept in memory.
+#[test]
+fn kept_views_beyond_their_budget_are_read_from_disk() {
+    use trailcheck::session::{OpenOptions, Params, Session};
+    let (d, _) = okta_lake();
+    let lake = d.path().join("lake");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let params = Params::default();
+    let tight = OpenOptions {
+        memory_limit: Some(256 << 20),
+        kept_views_memory: Some(1),
+        ..OpenOptions::default()
+    };
+    let roomy = OpenOptions {
+        memory_limit: Some(256 << 20),
+        ..OpenOptions::default()
+    };
+    let on_disk = rt
+        .block_on(Session::open_with(&lake, &params, &tight))
+        .unwrap();
+    let in_memory = rt
+        .block_on(Session::open_with(&lake, &params, &roomy))
+        .unwrap();
+    let queries = [
+        "SELECT * FROM identities",
+        "SELECT * FROM credentials",
+        "SELECT * FROM findings_current",
+    ];
+    for q in queries {
+        // The rows as sorted lines: the same rows in whatever order.
+        let text = |s: &Session| {
+            let b = rt.block_on(s.query(q)).unwrap();
+            let text = arrow::util::pretty::pretty_format_batches(&b)
+                .unwrap()
+                .to_string();
+            let mut lines: Vec<&str> = text.lines().collect();
+            lines.sort();
+            lines.join("\n")
+        };
+        let disk = text(&on_disk);
+        assert!(disk.lines().count() > 4, "{q}: rows to compare");
+        assert_eq!(disk, text(&in_memory), "{q}");
+        // Read twice: the second scan reads the kept file again.
+        assert_eq!(disk, text(&on_disk), "{q}");
+    }
+    let spilled = rt.block_on(on_disk.views_on_disk());
+    for v in ["identities", "credentials"] {
+        assert!(spilled.iter().any(|s| s == v), "{v} on disk: {spilled:?}");
+    }
+    assert!(
+        rt.block_on(in_memory.views_on_disk()).is_empty(),
+        "within budget, views stay in memory"
+    );
+}
