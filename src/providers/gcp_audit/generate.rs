@@ -401,6 +401,27 @@ fn entry(
     write_entry(buf, rng, c, time, log, call);
 }
 
+/// `GenerateAccessToken` for the service account `email` (named by `id` in the resource:
+/// its email or unique id), as `caller`.
+fn mint_token<'a>(caller: Caller<'a>, id: &str, email: &str, labels: String) -> Call<'a> {
+    Call {
+        caller,
+        key: None,
+        service: "iamcredentials.googleapis.com",
+        method: "GenerateAccessToken",
+        resource_name: format!("projects/-/serviceAccounts/{id}"),
+        permission: "iam.serviceAccounts.getAccessToken",
+        permission_type: "DATA_READ",
+        payload: format!(
+            r#","request":{{"@type":"type.googleapis.com/google.iam.credentials.v1.GenerateAccessTokenRequest","name":"projects/-/serviceAccounts/{email}"}},"metadata":{{"identityDelegationChain":["projects/-/serviceAccounts/{email}"]}}"#
+        ),
+        resource_type: "service_account",
+        labels,
+        denied: false,
+        operation: None,
+    }
+}
+
 fn sa_labels(c: &Cast, sa_email: &str, unique_id: &str) -> String {
     format!(
         r#""email_id":"{sa_email}","project_id":"{}","unique_id":"{unique_id}""#,
@@ -556,26 +577,12 @@ fn planted_call<'a>(rng: &mut Rng, c: &'a Cast, time: i64, p: &Plant) -> Call<'a
             "roles/owner",
             &format!("serviceAccount:{}", c.deployer),
         ),
-        Plant::WifMint => Call {
-            caller: Caller::Federated(&c.wif_subject),
-            key: None,
-            service: "iamcredentials.googleapis.com",
-            method: "GenerateAccessToken",
-            resource_name: format!("projects/-/serviceAccounts/{}", c.deployer),
-            permission: "iam.serviceAccounts.getAccessToken",
-            permission_type: "DATA_READ",
-            payload: format!(
-                r#","request":{{"@type":"type.googleapis.com/google.iam.credentials.v1.GenerateAccessTokenRequest","name":"projects/-/serviceAccounts/{e}"}},"metadata":{{"identityDelegationChain":["projects/-/serviceAccounts/{e}"]}}"#,
-                e = c.deployer
-            ),
-            resource_type: "service_account",
-            labels: format!(
-                r#""email_id":"{}","project_id":"{}""#,
-                c.deployer, c.project
-            ),
-            denied: false,
-            operation: None,
-        },
+        Plant::WifMint => mint_token(
+            Caller::Federated(&c.wif_subject),
+            &c.deployer,
+            &c.deployer,
+            format!(r#""email_id":"{}","project_id":"{}""#, c.deployer, c.project),
+        ),
     }
 }
 
@@ -682,23 +689,12 @@ fn data_access<'a>(rng: &mut Rng, c: &'a Cast, time: i64) -> Call<'a> {
         _ => {
             // Impersonation: the caller mints a token for data-pipeline@.
             let target = &c.pipeline;
-            Call {
+            mint_token(
                 caller,
-                key: None,
-                service: "iamcredentials.googleapis.com",
-                method: "GenerateAccessToken",
-                resource_name: format!("projects/-/serviceAccounts/{}", target.unique_id),
-                permission: "iam.serviceAccounts.getAccessToken",
-                permission_type: "DATA_READ",
-                payload: format!(
-                    r#","request":{{"@type":"type.googleapis.com/google.iam.credentials.v1.GenerateAccessTokenRequest","name":"projects/-/serviceAccounts/{e}"}},"metadata":{{"identityDelegationChain":["projects/-/serviceAccounts/{e}"]}}"#,
-                    e = target.email
-                ),
-                resource_type: "service_account",
-                labels: sa_labels(c, &target.email, &target.unique_id),
-                denied: false,
-                operation: None,
-            }
+                &target.unique_id,
+                &target.email,
+                sa_labels(c, &target.email, &target.unique_id),
+            )
         }
     };
     call.denied = rng.chance(0.01);
