@@ -86,7 +86,7 @@ pub async fn analyze(opts: &AnalyzeOptions) -> Result<Analysis> {
 /// run (`run` goes on to score and report in the same session).
 pub async fn analyze_in(session: &Session, lock: &LakeLock, args: &[String]) -> Result<Analysis> {
     let started_at = chrono::Utc::now().timestamp_micros();
-    let run_id = crate::ingest::new_run_id();
+    let run_id = crate::lake::new_run_id();
     let findings = current_findings(&session, &run_id).await?;
     let changes = changes_since_previous(&session, &findings).await?;
 

@@ -127,16 +127,7 @@ enum Parsed {
     Done(usize, std::result::Result<FileDone, String>),
 }
 
-/// A new run id: UTC time plus a random suffix, sortable and safe in file names.
-pub fn new_run_id() -> String {
-    let now = chrono::Utc::now();
-    let rand = uuid::Uuid::now_v7().simple().to_string();
-    format!(
-        "{}-{}",
-        now.format("%Y%m%dT%H%M%SZ"),
-        &rand[rand.len() - 8..]
-    )
-}
+pub use crate::lake::new_run_id;
 
 pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
     let started = Instant::now();

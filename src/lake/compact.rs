@@ -139,7 +139,7 @@ pub fn compact(lock: &LakeLock, select: &Select, args: &[String]) -> Result<Comp
     if groups.is_empty() {
         return Ok(out);
     }
-    let run_id = crate::ingest::new_run_id();
+    let run_id = crate::lake::new_run_id();
     let mut renames = Vec::new();
     let mut deletes = Vec::new();
     for g in &groups {

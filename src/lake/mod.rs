@@ -283,7 +283,18 @@ struct Checked {
     run: tables::RunRecord,
 }
 
-/// A run id as [`crate::ingest::new_run_id`] makes them: `YYYYMMDDTHHMMSSZ-<8 hex>`.
+/// A new run id: UTC time plus a random suffix, sortable and safe in file names.
+pub fn new_run_id() -> String {
+    let now = chrono::Utc::now();
+    let rand = uuid::Uuid::now_v7().simple().to_string();
+    format!(
+        "{}-{}",
+        now.format("%Y%m%dT%H%M%SZ"),
+        &rand[rand.len() - 8..]
+    )
+}
+
+/// A run id as [`new_run_id`] makes them: `YYYYMMDDTHHMMSSZ-<8 hex>`.
 pub fn is_run_id(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 25

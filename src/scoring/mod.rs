@@ -123,7 +123,7 @@ pub async fn score_in(
     args: &[String],
 ) -> Result<Scorecard> {
     let started_at = chrono::Utc::now().timestamp_micros();
-    let run_id = crate::ingest::new_run_id();
+    let run_id = crate::lake::new_run_id();
     let card = scorecard(session, profiles, &run_id).await?;
     let batch = card.batch()?;
 
