@@ -619,16 +619,11 @@ with e.connect() as c:
         "views": sorted(insp.get_view_names()),
     }))
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script, &server.port.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python3 with sqlalchemy, pandas and psycopg (pip, done by .ci/run): {}",
-        text(&out.stderr)
+    let got = python_json(
+        script,
+        &server,
+        "python3 with sqlalchemy, pandas and psycopg (pip, done by .ci/run)",
     );
-    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(got["server_version"], serde_json::json!([16, 6]), "{got}");
     assert!(
         got["version"]
@@ -874,16 +869,11 @@ with e.connect() as c:
     out["streamed"] = [streamed, parts, kind]
 print(json.dumps(out))
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script, &server.port.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python3 with sqlalchemy (pip, done by .ci/run): {}",
-        text(&out.stderr)
+    let got = python_json(
+        script,
+        &server,
+        "python3 with sqlalchemy (pip, done by .ci/run)",
     );
-    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     let columns = got["columns"].as_object().unwrap();
     for t in [
         "events",
@@ -1170,4 +1160,15 @@ print(json.dumps(out))
         log.contains("floor(extract(epoch from time)/3600)*3600"),
         "{log}"
     );
+}
+
+/// Run a Python `script` against `server` (its port as the one argument); the JSON it
+/// prints. `needs` names what the script imports, for the failure message.
+fn python_json(script: &str, server: &Server, needs: &str) -> serde_json::Value {
+    let out = Command::new("python3")
+        .args(["-c", script, &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{needs}: {}", text(&out.stderr));
+    serde_json::from_str(text(&out.stdout).trim()).unwrap()
 }
