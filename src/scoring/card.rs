@@ -2,8 +2,6 @@
 //! by kind of claim, points by [`ClaimStatus`]), and its outputs: the stored rows
 //! ([`ScoredClaim`]), JSON and the readable table.
 
-use std::collections::BTreeMap;
-
 use arrow::array::RecordBatch;
 use serde_json::{Value, json};
 use strum::VariantArray;
@@ -75,13 +73,16 @@ pub(super) fn tenant_score(provider: &str, tenant: &str, claims: &[ClaimScore]) 
 }
 
 impl Scorecard {
+    /// The score of the provider/tenant a claim belongs to.
+    fn score_of(&self, c: &ClaimScore) -> Option<i64> {
+        self.scores
+            .iter()
+            .find(|s| s.provider == c.provider && s.tenant == c.tenant)
+            .and_then(|s| s.score)
+    }
+
     /// The rows as stored ([`ScoredClaim::schema`]).
     pub fn rows(&self) -> Vec<ScoredClaim> {
-        let score_of: BTreeMap<(&str, &str), Option<i64>> = self
-            .scores
-            .iter()
-            .map(|s| ((s.provider.as_str(), s.tenant.as_str()), s.score))
-            .collect();
         self.claims
             .iter()
             .map(|c| ScoredClaim {
@@ -94,10 +95,7 @@ impl Scorecard {
                 evidence: c.evidence.to_string(),
                 frameworks: Some(c.frameworks.clone()),
                 source_url: Some(c.source_url.clone()),
-                score: score_of
-                    .get(&(c.provider.as_str(), c.tenant.as_str()))
-                    .copied()
-                    .flatten(),
+                score: self.score_of(c),
                 as_of: Some(self.as_of),
                 run_id: Some(self.run_id.clone()),
             })
@@ -111,11 +109,6 @@ impl Scorecard {
 
     /// The rows as JSON objects with the scorecard's columns (evidence parsed).
     pub fn json(&self) -> Vec<Value> {
-        let score_of: BTreeMap<(&str, &str), Option<i64>> = self
-            .scores
-            .iter()
-            .map(|s| ((s.provider.as_str(), s.tenant.as_str()), s.score))
-            .collect();
         self.claims
             .iter()
             .map(|c| {
@@ -129,7 +122,7 @@ impl Scorecard {
                     "evidence": c.evidence,
                     "frameworks": c.frameworks,
                     "source_url": c.source_url,
-                    "score": score_of.get(&(c.provider.as_str(), c.tenant.as_str())).copied().flatten(),
+                    "score": self.score_of(c),
                     "as_of": crate::time::format_micros(self.as_of),
                     "run_id": self.run_id,
                 })
