@@ -287,7 +287,7 @@ fn register_views(
 ) -> Result<Arc<views::LazyViews>> {
     let mut schema = views::LazyViews::new(ctx.state_weak_ref(), lake, live, budget);
     for q in QUERIES {
-        schema.add(q.name, q.body(), q.origin(), q.kind == Kind::View);
+        schema.add(q.name, q.body(), q.origin(), q.kept());
     }
     let union: Vec<String> = rules()
         .map(|q| {

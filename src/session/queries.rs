@@ -77,6 +77,13 @@ impl Query {
         out
     }
 
+    /// Whether the session keeps this view's result once computed (every view, unless
+    /// its header says `-- kept: no`): a view that is a narrow, cheap scan of the lake,
+    /// which would take more memory kept than its scan takes time, says so.
+    pub fn kept(&self) -> bool {
+        self.kind == Kind::View && !header_lines(self.sql).any(|l| l.trim() == "kept: no")
+    }
+
     /// The SQL without its `--` comment lines (what DataFusion plans).
     pub fn body(&self) -> String {
         strip_comments(self.sql)
@@ -159,6 +166,17 @@ mod tests {
             assert_eq!(listed, on_disk, "queries/{dir}");
         }
         assert!(rules().count() > 0 && views().count() > 0);
+    }
+
+    #[test]
+    fn views_are_kept_unless_their_header_says_not() {
+        let kept = |name: &str| QUERIES.iter().find(|q| q.name == name).unwrap().kept();
+        assert!(kept("identities"));
+        assert!(!kept("evidence_events"));
+        assert!(
+            rules().all(|q| !q.kept()),
+            "a rule is a view read once: never kept"
+        );
     }
 
     #[test]
