@@ -106,14 +106,18 @@ policies AS (
     GROUP BY provider, tenant, target_uid
 ),
 statements AS (
-    -- `Statement` is a list, or one object; up to 4 statements are read.
-    SELECT *, coalesce(json_get_json(doc, 'Statement', 0),
-                       CASE WHEN json_get_json(doc, 'Statement', 'Effect') IS NOT NULL
-                            THEN json_get_json(doc, 'Statement') END) AS st
-    FROM policies
-    UNION ALL SELECT *, json_get_json(doc, 'Statement', 1) FROM policies
-    UNION ALL SELECT *, json_get_json(doc, 'Statement', 2) FROM policies
-    UNION ALL SELECT *, json_get_json(doc, 'Statement', 3) FROM policies
+    -- `Statement` is a list, or one object; up to 4 statements are read. One scan of
+    -- `policies` for all four (a CTE named four times is planned, and scanned, four times).
+    SELECT p.*,
+           CASE s.i
+               WHEN 0 THEN coalesce(json_get_json(p.doc, 'Statement', 0),
+                                    CASE WHEN json_get_json(p.doc, 'Statement', 'Effect') IS NOT NULL
+                                         THEN json_get_json(p.doc, 'Statement') END)
+               WHEN 1 THEN json_get_json(p.doc, 'Statement', 1)
+               WHEN 2 THEN json_get_json(p.doc, 'Statement', 2)
+               ELSE json_get_json(p.doc, 'Statement', 3)
+           END AS st
+    FROM policies p CROSS JOIN (VALUES (0), (1), (2), (3)) AS s(i)
 ),
 allowed AS (
     SELECT provider, tenant, role_uid, role_name, written_at, policy_event,
