@@ -2,14 +2,16 @@
 
 use clap::Args;
 
-use super::args::LakeArg;
+use super::args::{LakeArg, StoreArgs};
 use super::{ExitStatus, command_line};
 use crate::ingest::{IngestOptions, IngestSummary};
 use crate::read::ReadOptions;
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files or folders (searched recursively), `.gz` allowed; `-` reads stdin.
+    /// Files or folders (searched recursively), `.gz` allowed; `-` reads stdin;
+    /// s3://bucket/prefix, gs://bucket/prefix or az://container/prefix reads the objects
+    /// there.
     #[arg(required = true)]
     pub inputs: Vec<String>,
     #[command(flatten)]
@@ -34,6 +36,8 @@ pub struct IngestArgs {
     /// modification time or SHA-256).
     #[arg(long)]
     pub reread: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 pub fn ingest(a: &IngestArgs) -> anyhow::Result<ExitStatus> {
@@ -56,6 +60,7 @@ pub(super) fn ingest_and_print(a: &IngestArgs) -> anyhow::Result<IngestSummary> 
         progress: !a.quiet,
         args: command_line(),
         reread: a.reread,
+        store: a.store.options(),
     })?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary_json(&summary))?);
