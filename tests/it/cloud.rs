@@ -78,7 +78,11 @@ fn moto(auth: bool) -> Server {
     } else {
         &[]
     };
-    start("moto_server", &["-H", "127.0.0.1", "-p", "{port}"], envs)
+    start(
+        "python3",
+        &["-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"],
+        envs,
+    )
 }
 
 /// The environment of a trailcheck or Python client of the local S3 server.
