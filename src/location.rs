@@ -83,6 +83,15 @@ pub enum Location {
     Object(ObjectUrl),
 }
 
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Local(p) => write!(f, "{}", p.display()),
+            Location::Object(u) => write!(f, "{u}"),
+        }
+    }
+}
+
 /// The scheme of `s` when it is spelled like a URL (`<scheme>://`), lowercased.
 pub fn url_scheme(s: &str) -> Option<String> {
     let (scheme, _) = s.split_once("://")?;

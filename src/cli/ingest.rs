@@ -62,10 +62,14 @@ pub(super) fn ingest_and_print(a: &IngestArgs) -> anyhow::Result<IngestSummary> 
         reread: a.reread,
         store: a.store.options(),
     })?;
+    // Named as given: a lake on object storage by its URL, not its local mirror.
+    let lake = a.lake.location.to_string();
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary_json(&summary))?);
+        let mut json = summary_json(&summary);
+        json["lake"] = lake.into();
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        print_summary(&summary);
+        print_summary(&summary, &lake);
     }
     for p in &summary.problems {
         let level = if p.error { "error" } else { "warning" };
@@ -108,9 +112,9 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
     })
 }
 
-fn print_summary(s: &IngestSummary) {
+fn print_summary(s: &IngestSummary, lake: &str) {
     let t = s.total();
-    println!("ingest run {} into {}", s.run_id, s.lake.display());
+    println!("ingest run {} into {lake}", s.run_id);
     println!(
         "{:<18} {:>10} {:>10} {:>11} {:>9}",
         "provider", "read", "ingested", "duplicates", "rejected"

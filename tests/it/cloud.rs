@@ -465,6 +465,8 @@ fn a_lake_on_s3() {
             &["ingest", "--quiet", "--lake", lake, page],
         );
         assert!(out.status.success(), "{}", stderr(&out));
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(said.contains(" into s3://logs/lake\n"), "{said}");
     }
     let local = d.path().join("local");
     let (local_summary, out) = ingest(&local, &[okta.to_str().unwrap()]);
