@@ -178,20 +178,20 @@ pub fn open(url: &ObjectUrl, opts: &StoreOptions) -> Result<(Arc<dyn ObjectStore
     let store: Arc<dyn ObjectStore> = match url.kind {
         StoreKind::S3 => {
             let mut b = AmazonS3Builder::from_env().with_url(url.url.as_str());
-            if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
-                if let Some(p) = aws_profile::credentials() {
-                    b = b
-                        .with_access_key_id(p.key_id)
-                        .with_secret_access_key(p.secret);
-                    if let Some(t) = p.token {
-                        b = b.with_token(t);
-                    }
-                    if let Some(r) = p.region.filter(|_| {
-                        std::env::var_os("AWS_REGION").is_none()
-                            && std::env::var_os("AWS_DEFAULT_REGION").is_none()
-                    }) {
-                        b = b.with_region(r);
-                    }
+            if std::env::var_os("AWS_ACCESS_KEY_ID").is_none()
+                && let Some(p) = aws_profile::credentials()
+            {
+                b = b
+                    .with_access_key_id(p.key_id)
+                    .with_secret_access_key(p.secret);
+                if let Some(t) = p.token {
+                    b = b.with_token(t);
+                }
+                if let Some(r) = p.region.filter(|_| {
+                    std::env::var_os("AWS_REGION").is_none()
+                        && std::env::var_os("AWS_DEFAULT_REGION").is_none()
+                }) {
+                    b = b.with_region(r);
                 }
             }
             if let Some(e) = &opts.endpoint {
@@ -279,7 +279,7 @@ mod aws_profile {
     }
 
     /// The `key = value` lines of `[section]` of an INI file.
-    fn section(text: &str, wanted: &[String]) -> Option<HashMap<String, String>> {
+    pub(super) fn section(text: &str, wanted: &[String]) -> Option<HashMap<String, String>> {
         let mut current: Option<String> = None;
         let mut out: Option<HashMap<String, String>> = None;
         for line in text.lines() {
@@ -291,11 +291,11 @@ mod aws_profile {
                 current = Some(name.trim().to_string());
                 continue;
             }
-            if current.as_ref().is_some_and(|c| wanted.contains(c)) {
-                if let Some((k, v)) = line.split_once('=') {
-                    out.get_or_insert_with(HashMap::new)
-                        .insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                }
+            if current.as_ref().is_some_and(|c| wanted.contains(c))
+                && let Some((k, v)) = line.split_once('=')
+            {
+                out.get_or_insert_with(HashMap::new)
+                    .insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
             }
         }
         out
@@ -378,6 +378,19 @@ mod tests {
         );
         assert_eq!(url_scheme("C:\\logs"), None);
         assert_eq!(url_scheme("a b://x"), None);
+    }
+
+    #[cfg(feature = "cloud")]
+    #[test]
+    fn aws_profiles_are_read_from_their_section() {
+        let ini = "[default]\naws_access_key_id = A\n\n# c\n[profile audit]\nregion = eu-west-1\n\
+                   [audit]\nAWS_ACCESS_KEY_ID=B\naws_secret_access_key = s=1\n";
+        let s = aws_profile::section(ini, &["audit".into()]).unwrap();
+        assert_eq!(s["aws_access_key_id"], "B");
+        assert_eq!(s["aws_secret_access_key"], "s=1");
+        let c = aws_profile::section(ini, &["profile audit".into(), "x".into()]).unwrap();
+        assert_eq!(c["region"], "eu-west-1");
+        assert!(aws_profile::section(ini, &["none".into()]).is_none());
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub type Listing = BTreeMap<String, ObjectMeta>;
 /// What the mirror holds of each object: (size, ETag) as listed when it was fetched.
 type Manifest = BTreeMap<String, (u64, Option<String>)>;
 
+/// One object fetched or put: its lake-relative path, size and ETag.
+type Entry = (String, (u64, Option<String>));
+
 /// The writer lock in the store; deleted by [`RemoteLake::unlock`] (or, best effort,
 /// on drop).
 pub struct StoreLock {
@@ -327,7 +330,7 @@ impl RemoteLake {
                     || std::fs::metadata(mirror.join(rel)).map(|f| f.len()).ok() != Some(m.size)
             })
             .collect();
-        let fetched: Vec<Option<(String, (u64, Option<String>))>> = block_on(
+        let fetched: Vec<Option<Entry>> = block_on(
             futures::stream::iter(wanted)
                 .map(|(rel, m)| self.fetch(rel, m, &mirror))
                 .buffer_unordered(PARALLEL)
@@ -342,12 +345,7 @@ impl RemoteLake {
     /// Download one object into the mirror (through a temporary name). An object gone
     /// since the listing (a compaction's replaced file, deleted after its commit) is
     /// `None`.
-    async fn fetch(
-        &self,
-        rel: &str,
-        meta: &ObjectMeta,
-        mirror: &Path,
-    ) -> Result<Option<(String, (u64, Option<String>))>> {
+    async fn fetch(&self, rel: &str, meta: &ObjectMeta, mirror: &Path) -> Result<Option<Entry>> {
         let got = match self.store.get(&meta.location).await {
             Ok(g) => g,
             Err(object_store::Error::NotFound { .. }) => return Ok(None),
@@ -389,7 +387,7 @@ impl RemoteLake {
             new.into_iter().partition(|r| r.starts_with("runs/"));
         let mut manifest = self.load_manifest();
         // 1. The runs' files, invisible to readers until their runs rows exist.
-        let put: Vec<(String, (u64, Option<String>))> = block_on(
+        let put: Vec<Entry> = block_on(
             futures::stream::iter(files)
                 .map(|rel| self.upload(rel, &mirror))
                 .buffer_unordered(PARALLEL)
@@ -463,7 +461,7 @@ impl RemoteLake {
     }
 
     /// Put one mirror file under its name in the store; its (size, ETag) there.
-    async fn upload(&self, rel: &str, mirror: &Path) -> Result<(String, (u64, Option<String>))> {
+    async fn upload(&self, rel: &str, mirror: &Path) -> Result<Entry> {
         let path = mirror.join(rel);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
         let size = bytes.len() as u64;
@@ -508,7 +506,7 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) {
 pub enum Work {
     Local,
     Remote {
-        lake: RemoteLake,
+        lake: Box<RemoteLake>,
         /// A writer's lock and the listing its push compares the mirror with.
         writer: Option<(StoreLock, Listing)>,
     },
@@ -532,7 +530,13 @@ impl Work {
         }
         let mirror = lake.mirror();
         let writer = lock.map(|l| (l, listing));
-        Ok((Work::Remote { lake, writer }, mirror))
+        Ok((
+            Work::Remote {
+                lake: Box::new(lake),
+                writer,
+            },
+            mirror,
+        ))
     }
 
     /// After the command: a writer publishes what it committed and unlocks.

@@ -305,7 +305,7 @@ impl Opener {
     pub fn open(&mut self, file: &InputFile) -> Result<Box<dyn Read + Send>> {
         Ok(match (&file.path, &mut self.objects) {
             (Some(p), _) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
-            (None, Some(objects)) if file.object.is_some() => Box::new(objects.next()?),
+            (None, Some(objects)) if file.object.is_some() => Box::new(objects.next_object()?),
             (None, _) => Box::new(io::stdin()),
         })
     }

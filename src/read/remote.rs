@@ -212,7 +212,7 @@ impl Prefetch {
 
     /// The next object's reader: call once per object input, in input order, from a
     /// thread outside any runtime.
-    pub fn next(&mut self) -> Result<ObjectReader> {
+    pub fn next_object(&mut self) -> Result<ObjectReader> {
         self.next.blocking_recv().unwrap_or_else(|| {
             Err(Error::Input {
                 path: "<object store>".into(),
