@@ -19,7 +19,7 @@ use trailcheck::read::{self, ReadOptions};
 
 /// Every record of a folder, as the reader hands them on.
 fn records(dir: &Path) -> Vec<Vec<u8>> {
-    let files = read::discover(&[dir.display().to_string()])
+    let files = read::discover(&[dir.display().to_string()], &Default::default())
         .expect("sample-logs folder")
         .files;
     let mut out = Vec::new();

@@ -70,6 +70,7 @@ fn ingest_into(input: &Path, lake: &Path) -> u64 {
         progress: false,
         args: vec!["bench".into()],
         reread: false,
+        store: Default::default(),
     })
     .expect("ingest");
     assert_eq!(summary.total().rejected, 0, "generated input has rejects");

@@ -16,6 +16,11 @@
 //!   again, whole. Its records already in the lake are counted as duplicates by
 //!   event_uid, the new ones are ingested.
 //!
+//! An object in a store (`s3://`, `gs://`, `az://`) is recognized by its URL, size and
+//! ETag as listed: all three as recorded means skipped without being downloaded;
+//! anything else means read again (hashing it would cost the download that reading
+//! does).
+//!
 //! Only committed runs count: a run killed before its commit has no `runs` row, so its
 //! files are read again. A file that ended with a read error (a truncated gzip) is read
 //! again, and stdin and FIFOs are always read. `--reread` reads everything.
@@ -43,6 +48,7 @@ pub struct Ingested {
     pub sha256: String,
     pub bytes: u64,
     pub mtime_ns: Option<i64>,
+    pub etag: Option<String>,
 }
 
 /// The files the lake's committed ingest runs read, by canonical path.
@@ -54,10 +60,12 @@ pub struct Index {
 /// A regular file's identity on disk, taken before it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stat {
-    /// Canonical path (absolute, symlinks resolved).
+    /// Canonical path (absolute, symlinks resolved), or an object's URL.
     pub path: String,
     pub bytes: u64,
     pub mtime_ns: Option<i64>,
+    /// An object's ETag (`None` for a file).
+    pub etag: Option<String>,
 }
 
 /// What to do with one input.
@@ -110,6 +118,7 @@ impl Index {
                         sha256: i.sha256,
                         bytes: i.bytes,
                         mtime_ns: i.mtime_ns,
+                        etag: i.etag,
                     },
                 );
             }
@@ -138,6 +147,15 @@ impl Index {
         if seen.bytes != stat.bytes {
             return Decision::Read(Some(stat));
         }
+        if file.object.is_some() {
+            return if stat.etag.is_some() && seen.etag == stat.etag {
+                Decision::Unchanged {
+                    run: seen.run_id.clone(),
+                }
+            } else {
+                Decision::Read(Some(stat))
+            };
+        }
         if seen.mtime_ns.is_some() && seen.mtime_ns == stat.mtime_ns {
             return Decision::Unchanged {
                 run: seen.run_id.clone(),
@@ -155,10 +173,19 @@ impl Index {
     }
 }
 
-/// The canonical path, size and modification time of a regular file; `None` for stdin,
+/// The canonical path, size and modification time of a regular file (an object's URL,
+/// size and ETag as listed); `None` for stdin,
 /// for anything else (a FIFO is read every time: what it gives is not a file's
 /// content), and for a file that cannot be looked at (reading it says why).
 pub fn stat(file: &InputFile) -> Option<Stat> {
+    if let Some(o) = &file.object {
+        return Some(Stat {
+            path: file.display.clone(),
+            bytes: file.size?,
+            mtime_ns: None,
+            etag: o.etag.clone(),
+        });
+    }
     let path = file.path.as_deref()?;
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
@@ -174,6 +201,7 @@ pub fn stat(file: &InputFile) -> Option<Stat> {
         path: canonical.to_string_lossy().into_owned(),
         bytes: meta.len(),
         mtime_ns,
+        etag: None,
     })
 }
 

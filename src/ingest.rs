@@ -29,6 +29,7 @@ use crate::json::{self, Value};
 use crate::lake::tables::{self, Counts, Reject, RunInput, RunRecord};
 use crate::lake::writer::{Attached, EventWriter};
 use crate::lake::{Intent, Lake, compact, temp_name};
+use crate::location::StoreOptions;
 use crate::providers::{self, Context, Provider};
 use crate::read::{self, Chunk, FileDone, InputFile, ReadOptions};
 use crate::review::{self, Review, ReviewSink};
@@ -50,6 +51,8 @@ pub struct IngestOptions {
     /// `--reread`: read every input, also those a committed run already ingested
     /// (see [`crate::incremental`]).
     pub reread: bool,
+    /// How to reach the object stores of `s3://`, `gs://` and `az://` inputs.
+    pub store: StoreOptions,
 }
 
 /// A problem with one input file as a whole.
@@ -145,7 +148,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         files,
         passed_over: skipped,
         not_files,
-    } = read::discover(&opts.inputs)?;
+    } = read::discover(&opts.inputs, &opts.store)?;
     if files.is_empty() {
         let not_files: String = not_files
             .iter()
@@ -195,6 +198,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
                 error: None,
                 path: Some(stat.path),
                 mtime_ns: stat.mtime_ns,
+                etag: stat.etag,
                 already_ingested: Some(run),
             }),
         }
@@ -238,10 +242,13 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
         std::thread::Builder::new()
             .name("trailcheck-read".into())
             .spawn(move || {
+                let mut opener = read::Opener::new(&files);
                 for (i, f) in files.iter().enumerate() {
                     let tx = chunk_tx.clone();
-                    let r = read::read_file(f, ropts, progress.clone(), |c| {
-                        let _ = tx.send(Msg::Chunk(i, c));
+                    let r = opener.open(f).and_then(|raw| {
+                        read::read_from(f, raw, ropts, progress.clone(), |c| {
+                            let _ = tx.send(Msg::Chunk(i, c));
+                        })
                     });
                     if chunk_tx
                         .send(Msg::Done(i, r.map_err(|e| e.to_string())))
@@ -292,6 +299,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
             rejected: 0,
             error: None,
             mtime_ns: stat.as_ref().and_then(|s| s.mtime_ns),
+            etag: stat.as_ref().and_then(|s| s.etag.clone()),
             path: stat.map(|s| s.path),
             already_ingested: None,
         })

@@ -29,6 +29,7 @@ pub mod incremental;
 pub mod ingest;
 pub mod json;
 pub mod lake;
+pub mod location;
 pub mod model;
 pub mod output;
 pub mod providers;

@@ -9,9 +9,43 @@ use crate::output::{Format, Sink};
 
 #[derive(Debug, Args, Clone)]
 pub struct LakeArg {
-    /// The lake folder.
-    #[arg(long, default_value = "trailcheck-lake", env = "TRAILCHECK_LAKE")]
+    /// The lake folder, or s3://bucket/prefix, gs://bucket/prefix, az://container/prefix
+    /// for a lake on object storage (worked on through a local mirror).
+    #[arg(
+        long = "lake",
+        default_value = "trailcheck-lake",
+        env = "TRAILCHECK_LAKE",
+        value_parser = crate::location::lake_location
+    )]
+    pub location: crate::location::Location,
+    /// The folder the command works on: the lake, or the mirror of a lake on object
+    /// storage (set by [`LakeArg::begin`] before the command runs).
+    #[arg(skip)]
     pub lake: PathBuf,
+}
+
+impl LakeArg {
+    /// Before the command: a local lake is worked on where it is; a lake on object
+    /// storage is mirrored (and, for a command that writes, locked), see
+    /// [`crate::lake::remote`].
+    pub fn begin(
+        &mut self,
+        writes: bool,
+        store: &crate::location::StoreOptions,
+    ) -> crate::Result<crate::lake::remote::Work> {
+        use crate::location::Location;
+        match &self.location {
+            Location::Local(p) => {
+                self.lake = p.clone();
+                Ok(crate::lake::remote::Work::Local)
+            }
+            Location::Object(url) => {
+                let (work, mirror) = crate::lake::remote::Work::begin(url, store, writes)?;
+                self.lake = mirror;
+                Ok(work)
+            }
+        }
+    }
 }
 
 /// Analysis parameters shared by `analyze`, `score`, `sql`, `serve` and `run`.
@@ -87,12 +121,30 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the results to this file instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::location::local_path)]
     pub output: Option<PathBuf>,
 }
 
 impl OutputArgs {
     pub fn sink(&self) -> crate::Result<Sink> {
         Sink::new(self.format, self.output.clone())
+    }
+}
+
+/// How to reach the object stores of `s3://`, `gs://` and `az://` inputs (`ingest`,
+/// `run`); credentials come from each cloud's usual places ([`crate::location::open`]).
+#[derive(Debug, Args, Clone)]
+pub struct StoreArgs {
+    /// An S3-compatible store's URL (MinIO, Ceph, a local test server) for s3:// inputs;
+    /// http:// is allowed.
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn options(&self) -> crate::location::StoreOptions {
+        crate::location::StoreOptions {
+            endpoint: self.endpoint.clone(),
+        }
     }
 }

@@ -21,7 +21,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Folder to write into (created if missing).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::location::local_path)]
     pub out: PathBuf,
 }
 

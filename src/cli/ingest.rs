@@ -2,14 +2,16 @@
 
 use clap::Args;
 
-use super::args::LakeArg;
+use super::args::{LakeArg, StoreArgs};
 use super::{ExitStatus, command_line};
 use crate::ingest::{IngestOptions, IngestSummary};
 use crate::read::ReadOptions;
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files or folders (searched recursively), `.gz` allowed; `-` reads stdin.
+    /// Files or folders (searched recursively), `.gz` allowed; `-` reads stdin;
+    /// s3://bucket/prefix, gs://bucket/prefix or az://container/prefix reads the objects
+    /// there.
     #[arg(required = true)]
     pub inputs: Vec<String>,
     #[command(flatten)]
@@ -34,6 +36,8 @@ pub struct IngestArgs {
     /// modification time or SHA-256).
     #[arg(long)]
     pub reread: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 pub fn ingest(a: &IngestArgs) -> anyhow::Result<ExitStatus> {
@@ -56,11 +60,16 @@ pub(super) fn ingest_and_print(a: &IngestArgs) -> anyhow::Result<IngestSummary> 
         progress: !a.quiet,
         args: command_line(),
         reread: a.reread,
+        store: a.store.options(),
     })?;
+    // Named as given: a lake on object storage by its URL, not its local mirror.
+    let lake = a.lake.location.to_string();
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary_json(&summary))?);
+        let mut json = summary_json(&summary);
+        json["lake"] = lake.into();
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        print_summary(&summary);
+        print_summary(&summary, &lake);
     }
     for p in &summary.problems {
         let level = if p.error { "error" } else { "warning" };
@@ -103,9 +112,9 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
     })
 }
 
-fn print_summary(s: &IngestSummary) {
+fn print_summary(s: &IngestSummary, lake: &str) {
     let t = s.total();
-    println!("ingest run {} into {}", s.run_id, s.lake.display());
+    println!("ingest run {} into {lake}", s.run_id);
     println!(
         "{:<18} {:>10} {:>10} {:>11} {:>9}",
         "provider", "read", "ingested", "duplicates", "rejected"

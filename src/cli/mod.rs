@@ -139,8 +139,46 @@ fn memory_hint(limit: crate::session::memory::MemoryBudget) -> String {
     )
 }
 
-/// Run one command.
-pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+impl Command {
+    /// The command's lake, whether it writes to it, and how to reach its store.
+    fn lake(&mut self) -> Option<(&mut LakeArg, bool, crate::location::StoreOptions)> {
+        let none = crate::location::StoreOptions::default;
+        Some(match self {
+            Command::Run(a) => (&mut a.lake, true, a.store.options()),
+            Command::Ingest(a) => (&mut a.lake, true, a.store.options()),
+            Command::Analyze(a) => (&mut a.lake, true, none()),
+            Command::Score(a) => (&mut a.lake, true, none()),
+            Command::Compact(a) => (&mut a.lake, true, none()),
+            Command::Report(a) => (&mut a.lake, false, none()),
+            Command::Sql(a) => (&mut a.lake, false, none()),
+            Command::Diff(a) => (&mut a.lake, false, none()),
+            Command::Serve(a) => (&mut a.lake, false, none()),
+            Command::Rules | Command::Providers => return None,
+            #[cfg(feature = "generate")]
+            Command::Generate(_) => return None,
+        })
+    }
+}
+
+/// Run one command: on its lake where it is, or on the mirror of a lake on object
+/// storage, published after the command (also when it failed: what it committed is
+/// whole runs).
+pub fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
+    let work = match cli.command.lake() {
+        Some((lake, writes, store)) => Some(lake.begin(writes, &store)?),
+        None => None,
+    };
+    let result = dispatch(cli);
+    if let Some(work) = work {
+        let published = work.finish();
+        if result.is_ok() {
+            published?;
+        }
+    }
+    result
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Run(a) => run::run(&a, &cli.memory),
         Command::Ingest(a) => ingest::ingest(&a),

@@ -13,7 +13,7 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub lake: LakeArg,
     /// Folder to write the report into.
-    #[arg(long, default_value = "trailcheck-report")]
+    #[arg(long, default_value = "trailcheck-report", value_parser = crate::location::local_path)]
     pub out: PathBuf,
 }
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::analyze;
-use super::args::{LakeArg, MemoryArgs, ParamArgs};
+use super::args::{LakeArg, MemoryArgs, ParamArgs, StoreArgs};
 use super::ingest::{self, IngestArgs};
 use super::{ExitStatus, Severity, command_line, runtime};
 use crate::analyze::Analysis;
@@ -38,10 +38,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub min_score: Option<i64>,
     /// A claims profile (file or folder) replacing the built-in ones per provider.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::location::local_path)]
     pub claims: Option<PathBuf>,
     /// Folder to write the report into.
-    #[arg(long, default_value = "trailcheck-report")]
+    #[arg(long, default_value = "trailcheck-report", value_parser = crate::location::local_path)]
     pub out: PathBuf,
     /// No progress bar.
     #[arg(long, short)]
@@ -49,6 +49,8 @@ pub struct RunArgs {
     /// Read every input again, also files an earlier run already ingested unchanged.
     #[arg(long)]
     pub reread: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 impl RunArgs {
@@ -63,6 +65,7 @@ impl RunArgs {
             json: false,
             quiet: self.quiet,
             reread: self.reread,
+            store: self.store.clone(),
         }
     }
 }

@@ -15,7 +15,7 @@ pub struct ScoreArgs {
     pub lake: LakeArg,
     /// A claims profile (TOML, schema in claims/README.md) or a folder of them; each
     /// replaces the built-in profile of its provider.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = crate::location::local_path)]
     pub claims: Option<PathBuf>,
     #[command(flatten)]
     pub params: ParamArgs,

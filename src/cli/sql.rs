@@ -20,7 +20,8 @@ pub struct SqlArgs {
         short = 'f',
         long = "file",
         value_name = "FILE",
-        conflicts_with = "query"
+        conflicts_with = "query",
+        value_parser = crate::location::local_path
     )]
     pub file: Option<PathBuf>,
     #[command(flatten)]

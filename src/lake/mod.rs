@@ -23,6 +23,7 @@
 //! hidden from readers, until the record is done.
 
 pub mod compact;
+pub mod remote;
 pub mod store;
 pub mod tables;
 pub mod writer;

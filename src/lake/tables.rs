@@ -122,6 +122,10 @@ pub struct RunInput {
     /// it was read; with `bytes`, what lets a later run skip it without hashing.
     #[serde(default)]
     pub mtime_ns: Option<i64>,
+    /// An object's ETag as listed (then `path` is its URL and `mtime_ns` is `None`);
+    /// with `bytes`, what lets a later run skip it without downloading it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     /// Not read by this run: its size or modification time had changed, but its
     /// SHA-256 was that of the content this earlier run ingested.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,8 +11,13 @@
 //! folders are not followed (they could loop). A FIFO named on the command line is read
 //! (that is what `<(zcat export.gz)` passes); a device or socket named there is an
 //! error.
+//!
+//! An input spelled as a URL is an object-store prefix or object ([`remote`]: listed,
+//! and fetched ahead of the reader), or, when its scheme is not one trailcheck reads,
+//! an error: it is never taken as a path ([`crate::location`]).
 
 pub mod csv;
+pub mod remote;
 pub mod split;
 
 use std::fs::File;
@@ -24,6 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::location::{Location, StoreOptions};
 pub use split::{Chunk, Oversize, Span, Splitter};
 
 /// One input to read.
@@ -37,6 +43,19 @@ pub struct InputFile {
     pub tenant_hint: Option<String>,
     /// Size on disk, when known (for progress).
     pub size: Option<u64>,
+    /// An object in a store (then `path` is `None` and `display` is its URL).
+    pub object: Option<remote::Object>,
+}
+
+impl InputFile {
+    /// The path or object key whose name says what the input is (`.csv`, `.gz`).
+    fn name(&self) -> Option<&Path> {
+        match (&self.path, &self.object) {
+            (Some(p), _) => Some(p),
+            (None, Some(o)) => Some(Path::new(o.location.as_ref())),
+            (None, None) => None,
+        }
+    }
 }
 
 /// File name endings read when walking a folder; files named on the command line are
@@ -87,8 +106,9 @@ fn is_fifo(ft: &std::fs::FileType) -> bool {
     }
 }
 
-/// Expand the command-line inputs into files, folders recursively in name order.
-pub fn discover(inputs: &[String]) -> Result<Discovered> {
+/// Expand the command-line inputs into files, folders recursively in name order, and
+/// object-store prefixes into their objects in key order.
+pub fn discover(inputs: &[String], store: &StoreOptions) -> Result<Discovered> {
     let mut found = Discovered::default();
     for input in inputs {
         if input == "-" {
@@ -97,10 +117,17 @@ pub fn discover(inputs: &[String]) -> Result<Discovered> {
                 display: "<stdin>".into(),
                 tenant_hint: None,
                 size: None,
+                object: None,
             });
             continue;
         }
-        let path = PathBuf::from(input);
+        let path = match Location::parse(input)? {
+            Location::Local(path) => path,
+            Location::Object(url) => {
+                remote::discover(&url, store, &mut found)?;
+                continue;
+            }
+        };
         let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
         let ft = meta.file_type();
         if ft.is_dir() {
@@ -128,6 +155,7 @@ fn input_file(path: PathBuf, size: Option<u64>) -> InputFile {
         tenant_hint: tenant_hint(&path),
         path: Some(path),
         size,
+        object: None,
     }
 }
 
@@ -259,6 +287,30 @@ impl Default for ReadOptions {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// Opens a run's inputs in input order: a file or stdin when its turn comes, objects
+/// fetched ahead ([`remote::Prefetch`]).
+pub struct Opener {
+    objects: Option<remote::Prefetch>,
+}
+
+impl Opener {
+    /// Start fetching the objects among `files`.
+    pub fn new(files: &[InputFile]) -> Opener {
+        Opener {
+            objects: remote::Prefetch::new(files),
+        }
+    }
+
+    /// The bytes of `file`, the next input: call once per input, in order.
+    pub fn open(&mut self, file: &InputFile) -> Result<Box<dyn Read + Send>> {
+        Ok(match (&file.path, &mut self.objects) {
+            (Some(p), _) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+            (None, Some(objects)) if file.object.is_some() => Box::new(objects.next_object()?),
+            (None, _) => Box::new(io::stdin()),
+        })
+    }
+}
+
 /// Stream one file through the splitter, calling `emit` for each chunk. Returns the
 /// file's hash and any error that stopped it early; only failing to open it is an
 /// `Err`.
@@ -266,12 +318,20 @@ pub fn read_file(
     file: &InputFile,
     opts: ReadOptions,
     progress: Arc<AtomicU64>,
+    emit: impl FnMut(Chunk),
+) -> Result<FileDone> {
+    let raw = Opener::new(std::slice::from_ref(file)).open(file)?;
+    read_from(file, raw, opts, progress, emit)
+}
+
+/// [`read_file`] of an input already opened (by an [`Opener`]).
+pub fn read_from(
+    file: &InputFile,
+    raw: Box<dyn Read + Send>,
+    opts: ReadOptions,
+    progress: Arc<AtomicU64>,
     mut emit: impl FnMut(Chunk),
 ) -> Result<FileDone> {
-    let raw: Box<dyn Read + Send> = match &file.path {
-        Some(p) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
-        None => Box::new(io::stdin()),
-    };
     let mut hashing = BufReader::with_capacity(
         1 << 20,
         Hashing {
@@ -290,7 +350,7 @@ pub fn read_file(
             });
         }
     };
-    let is_csv = file.path.as_deref().is_some_and(csv::is_csv_path);
+    let is_csv = file.name().is_some_and(csv::is_csv_path);
     let mut decoded = 0u64;
     let mut error = None;
     {

@@ -3,6 +3,8 @@
 mod analyze;
 mod bad_input;
 mod cli;
+#[cfg(feature = "cloud")]
+mod cloud;
 mod common;
 mod compact;
 mod conformance;
