@@ -6,6 +6,8 @@ mod cli;
 mod common;
 mod compact;
 mod conformance;
+#[cfg(feature = "flight")]
+mod flight;
 #[cfg(feature = "generate")]
 mod generate;
 mod hostile;
