@@ -193,7 +193,13 @@ fn credentials<T>(request: &Request<T>) -> Credentials {
     if !scheme.eq_ignore_ascii_case("basic") {
         return Credentials::Malformed;
     }
-    let decoded = base64::engine::general_purpose::STANDARD
+    // Padded or not: Go's Flight client (under ADBC's driver) sends it unpadded.
+    let lenient = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let decoded = lenient
         .decode(value.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok());
@@ -970,14 +976,19 @@ mod tests {
 
     #[test]
     fn credentials_are_read_from_the_authorization_header() {
-        let basic = base64::engine::general_purpose::STANDARD.encode("analyst:pa:ss");
-        assert_eq!(
-            credentials(&with_header(&format!("Basic {basic}"))),
-            Credentials::Basic {
-                user: "analyst".into(),
-                password: "pa:ss".into()
-            }
-        );
+        for engine in [
+            base64::engine::general_purpose::STANDARD,
+            base64::engine::general_purpose::STANDARD_NO_PAD,
+        ] {
+            let basic = engine.encode("analyst:pa:ss");
+            assert_eq!(
+                credentials(&with_header(&format!("Basic {basic}"))),
+                Credentials::Basic {
+                    user: "analyst".into(),
+                    password: "pa:ss".into()
+                }
+            );
+        }
         assert_eq!(
             credentials(&with_header("Bearer abc")),
             Credentials::Bearer("abc".into())
