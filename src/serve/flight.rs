@@ -315,19 +315,22 @@ impl Service {
                     .with_param_values(p)
                     .map_err(|e| Status::invalid_argument(e.to_string()))?;
             }
+            // What `GetFlightInfo` said: the batches are sent with the plan's schema (the
+            // physical one may differ in nullability, which ADBC refuses).
+            let wire = wire_schema(Arc::new(plan.schema().as_arrow().clone()));
             let frame = ctx.execute_logical_plan(plan).await.map_err(failed)?;
-            frame.execute_stream().await.map_err(failed)
+            Ok::<_, Status>((wire, frame.execute_stream().await.map_err(failed)?))
         };
-        let stream = match deadline {
+        let (wire, stream) = match deadline {
             Some(d) => tokio::time::timeout_at(d, start)
                 .await
                 .map_err(|_| timed_out())??,
             None => start.await?,
         };
-        let schema = stream.schema();
+        let batches = bounded(stream, deadline, permit);
         let data = FlightDataEncoderBuilder::new()
-            .with_schema(schema)
-            .build(bounded(stream, deadline, permit))
+            .with_schema(wire.clone())
+            .build(batches.map(move |b| b.and_then(|b| to_wire(b, &wire))))
             .map_err(Status::from);
         Ok(Box::pin(data))
     }
@@ -418,14 +421,61 @@ fn table_type(kind: TableType) -> &'static str {
     }
 }
 
-/// The schema `DoGet` sends for batches of `schema` (dictionaries are sent as their
-/// values).
+/// The schema `DoGet` sends for batches of `schema`: [`wire_type`] of every column.
 fn wire_schema(schema: SchemaRef) -> SchemaRef {
-    FlightDataEncoderBuilder::new()
-        .with_schema(schema.clone())
-        .build(futures::stream::empty())
-        .known_schema()
-        .unwrap_or(schema)
+    Arc::new(Schema::new_with_metadata(
+        schema
+            .fields()
+            .iter()
+            .map(|f| wire_field(f))
+            .collect::<Vec<_>>(),
+        schema.metadata().clone(),
+    ))
+}
+
+fn wire_field(f: &Field) -> Field {
+    f.clone().with_data_type(wire_type(f.data_type()))
+}
+
+/// A column's type on the wire: views (DataFusion reads Parquet strings as
+/// `Utf8View`) as their plain forms, dictionaries as their values, nested types
+/// likewise. A slice of a view array carries all of its data buffers into each Flight
+/// message (the encoder splits a batch of 8192 events with their `raw` JSON into
+/// slices of ~2 MB, each sent with the batch's 15 MB of strings: over gRPC's 16 MB
+/// limit), and plain strings are what every Arrow client reads.
+fn wire_type(t: &DataType) -> DataType {
+    let field = |f: &Arc<Field>| Arc::new(wire_field(f));
+    match t {
+        DataType::Utf8View => DataType::Utf8,
+        DataType::BinaryView => DataType::Binary,
+        DataType::Dictionary(_, values) => wire_type(values),
+        DataType::List(f) | DataType::ListView(f) => DataType::List(field(f)),
+        DataType::LargeList(f) | DataType::LargeListView(f) => DataType::LargeList(field(f)),
+        DataType::FixedSizeList(f, n) => DataType::FixedSizeList(field(f), *n),
+        DataType::Struct(fields) => DataType::Struct(fields.iter().map(field).collect()),
+        DataType::Map(f, sorted) => DataType::Map(field(f), *sorted),
+        other => other.clone(),
+    }
+}
+
+/// `batch` as [`wire_schema`] says (`wire`): the columns whose type differs, cast.
+fn to_wire(batch: RecordBatch, wire: &SchemaRef) -> Result<RecordBatch, FlightError> {
+    if batch.schema_ref() == wire {
+        return Ok(batch);
+    }
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(wire.fields())
+        .map(|(c, f)| {
+            if c.data_type() == f.data_type() {
+                Ok(c.clone())
+            } else {
+                arrow::compute::cast(c, f.data_type())
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RecordBatch::try_new(wire.clone(), columns)?)
 }
 
 fn not_run(e: NotRun) -> Status {
@@ -1001,6 +1051,50 @@ mod tests {
         assert_eq!(
             credentials(&with_header("Digest x")),
             Credentials::Malformed
+        );
+    }
+
+    #[test]
+    fn views_and_dictionaries_go_out_plain_nested_too() {
+        use arrow::array::{ArrayRef, DictionaryArray, ListArray, StringViewArray, StructArray};
+        use arrow::datatypes::Int32Type;
+        let names: ArrayRef = Arc::new(StringViewArray::from(vec!["a", "b", "c"]));
+        let kinds: ArrayRef = Arc::new(
+            vec!["x", "y", "x"]
+                .into_iter()
+                .collect::<DictionaryArray<Int32Type>>(),
+        );
+        let target = Arc::new(Field::new("name", DataType::Utf8View, true));
+        let structs = StructArray::from(vec![(target.clone(), names.clone())]);
+        let item = Arc::new(Field::new("item", structs.data_type().clone(), true));
+        let targets: ArrayRef = Arc::new(ListArray::new(
+            item,
+            arrow::buffer::OffsetBuffer::from_lengths([1, 0, 2]),
+            Arc::new(structs),
+            None,
+        ));
+        let batch =
+            RecordBatch::try_from_iter([("name", names), ("kind", kinds), ("targets", targets)])
+                .unwrap();
+        let wire = wire_schema(batch.schema());
+        assert_eq!(wire.field(0).data_type(), &DataType::Utf8);
+        assert_eq!(wire.field(1).data_type(), &DataType::Utf8);
+        let DataType::List(item) = wire.field(2).data_type() else {
+            panic!("{wire:?}")
+        };
+        assert_eq!(
+            item.data_type(),
+            &DataType::Struct(vec![Field::new("name", DataType::Utf8, true)].into())
+        );
+        let sent = to_wire(batch.clone(), &wire).unwrap();
+        assert_eq!(sent.schema(), wire);
+        assert_eq!(
+            arrow::util::pretty::pretty_format_batches(&[sent])
+                .unwrap()
+                .to_string(),
+            arrow::util::pretty::pretty_format_batches(&[batch])
+                .unwrap()
+                .to_string()
         );
     }
 

@@ -53,6 +53,11 @@ with flightsql.connect(f"grpc://127.0.0.1:{flight_port}",
         out[t] = {"rows": table.num_rows, "columns": table.column_names}
     cur.execute("SELECT count(*) AS n FROM events WHERE provider = $1", parameters=("okta",))
     out["okta"] = cur.fetchone()[0]
+    # 32 MB of strings in one batch of views: each Flight message must stay under gRPC's
+    # 16 MB however the encoder slices the batch.
+    cur.execute("SELECT arrow_cast(repeat('x', 4000), 'Utf8View') AS s FROM generate_series(1, 8192)")
+    wide = cur.fetch_arrow_table()
+    out["wide"] = [wide.num_rows, str(wide.schema.field("s").type), len(wide["s"][8191].as_py())]
     cur.execute("SELECT action, count(*) AS n FROM events GROUP BY action")
     out["pandas_rows"] = int(cur.fetch_df()["n"].sum())
     refused = {}
@@ -109,6 +114,7 @@ print(json.dumps(out))
             "SELECT count(*) AS n FROM events WHERE provider = 'okta'"
         ))
     );
+    assert_eq!(got["wide"], serde_json::json!([8192, "string", 4000]));
     assert_eq!(
         got["pandas_rows"].as_u64(),
         got["events"]["rows"].as_u64(),
