@@ -1056,7 +1056,9 @@ mod tests {
 
     #[test]
     fn views_and_dictionaries_go_out_plain_nested_too() {
-        use arrow::array::{ArrayRef, DictionaryArray, ListArray, StringViewArray, StructArray};
+        use arrow::array::{
+            Array, ArrayRef, DictionaryArray, ListArray, StringViewArray, StructArray,
+        };
         use arrow::datatypes::Int32Type;
         let names: ArrayRef = Arc::new(StringViewArray::from(vec!["a", "b", "c"]));
         let kinds: ArrayRef = Arc::new(
