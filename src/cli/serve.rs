@@ -1,4 +1,5 @@
-//! `trailcheck serve`: the lake over the PostgreSQL wire protocol, read-only.
+//! `trailcheck serve`: the lake over the PostgreSQL wire protocol (and, with `--flight`,
+//! Arrow Flight SQL), read-only.
 
 use clap::Args;
 
@@ -35,6 +36,10 @@ pub struct ServeArgs {
     /// a client asks on connect).
     #[arg(long)]
     pub log_statements: bool,
+    /// Also serve Arrow Flight SQL (for ADBC clients: pandas, polars, DuckDB) on this
+    /// address, over the same lake, read-only, with the same password (basic auth).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub flight: Option<std::net::SocketAddr>,
 }
 
 pub fn serve(a: &ServeArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
@@ -44,6 +49,7 @@ pub fn serve(a: &ServeArgs, memory: &MemoryArgs) -> anyhow::Result<ExitStatus> {
         statement_timeout: Some(a.statement_timeout).filter(|t| !t.is_zero()),
         max_connections: a.max_connections,
         log_statements: a.log_statements,
+        flight: a.flight,
         ..ServeOptions::new(a.listen)
     };
     options.check()?;

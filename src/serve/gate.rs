@@ -176,22 +176,93 @@ fn plans_a_query(statement: &Statement) -> bool {
 /// Check a planned statement against the same options `trailcheck sql` uses: a
 /// second line behind [`judge`] (DDL, DML and engine statements are refused).
 fn verify(plan: &LogicalPlan) -> PgWireResult<()> {
+    refusal(plan).map_err(read_only_error)
+}
+
+/// Why [`verify`] refuses a plan.
+fn refusal(plan: &LogicalPlan) -> Result<(), String> {
     crate::sql::read_only()
         .verify_plan(plan)
-        .map_err(|e| read_only_error(format!("the server is read-only: {e}")))
+        .map_err(|e| format!("the server is read-only: {e}"))
+}
+
+/// Why a statement is not run.
+#[derive(Debug)]
+pub enum NotRun {
+    /// The read-only policy refuses it (the reason says what and why).
+    Refused(String),
+    /// It does not parse or plan.
+    Invalid(datafusion::error::DataFusionError),
 }
 
 /// Plan a statement as `datafusion-postgres` would, after the catalog rewrites of
-/// [`compat`](super::compat), and check the plan.
-async fn plan_checked(ctx: &SessionContext, statement: &Statement) -> PgWireResult<LogicalPlan> {
+/// [`compat`](super::compat), and check the plan against [`crate::sql::read_only`].
+async fn plan_verified(ctx: &SessionContext, statement: &Statement) -> Result<LogicalPlan, NotRun> {
     let statement = super::compat::rewrite(statement).unwrap_or_else(|| statement.clone());
     let plan = ctx
         .state()
         .statement_to_plan(DfStatement::Statement(Box::new(statement)))
         .await
-        .map_err(|e| PgWireError::ApiError(Box::new(e)))?;
-    verify(&plan)?;
+        .map_err(NotRun::Invalid)?;
+    refusal(&plan).map_err(NotRun::Refused)?;
     Ok(plan)
+}
+
+/// [`plan_verified`] with its refusal in PostgreSQL's terms.
+async fn plan_checked(ctx: &SessionContext, statement: &Statement) -> PgWireResult<LogicalPlan> {
+    plan_verified(ctx, statement).await.map_err(|e| match e {
+        NotRun::Refused(reason) => read_only_error(reason),
+        NotRun::Invalid(e) => PgWireError::ApiError(Box::new(e)),
+    })
+}
+
+/// Statements that act on a client's session (its settings, transaction or cursors):
+/// a client without one (Arrow Flight SQL: each request stands alone) cannot run them.
+fn needs_a_session(statement: &Statement) -> bool {
+    matches!(
+        statement,
+        Statement::Set(_)
+            | Statement::Declare { .. }
+            | Statement::Fetch { .. }
+            | Statement::Close { .. }
+            | Statement::StartTransaction { .. }
+            | Statement::Commit { .. }
+            | Statement::Rollback { .. }
+    )
+}
+
+/// Plan the text of one statement from a client that has no session of its own (Arrow
+/// Flight SQL): parsed as the PostgreSQL port parses it, [`judge`]d, planned after the
+/// same catalog rewrites, and its plan checked. Only a query (`SELECT`, `WITH`,
+/// `VALUES`, `EXPLAIN`, `SHOW`, `DESCRIBE`) runs: writes and engine settings are
+/// refused as on the PostgreSQL port, and settings, transactions and cursors too (there
+/// is no session for them to act on). `$1`, `$2`, ... are parameters.
+pub async fn plan_text(ctx: &SessionContext, sql: &str) -> Result<LogicalPlan, NotRun> {
+    use datafusion::sql::sqlparser::{dialect::PostgreSqlDialect, parser::Parser};
+    let mut statements = Parser::parse_sql(&PostgreSqlDialect {}, sql)
+        .map_err(|e| NotRun::Invalid(datafusion::error::DataFusionError::SQL(Box::new(e), None)))?;
+    let statement = match statements.len() {
+        1 => statements.remove(0),
+        0 => return Err(NotRun::Refused("the request has no statement".into())),
+        n => {
+            return Err(NotRun::Refused(format!(
+                "one statement per request: this one has {n}"
+            )));
+        }
+    };
+    match judge(&statement) {
+        Verdict::Refuse(reason) => Err(NotRun::Refused(reason)),
+        _ if needs_a_session(&statement) => Err(NotRun::Refused(
+            "settings, transactions and cursors need a session: over Arrow Flight SQL each \
+             request runs one query on its own (the PostgreSQL port has sessions)"
+                .into(),
+        )),
+        Verdict::Acknowledge => Err(NotRun::Refused(format!(
+            "{} changes nothing here: only queries run over Arrow Flight SQL",
+            acknowledged_tag(&statement)
+        ))),
+        Verdict::Pass => plan_verified(ctx, &statement).await,
+    }
 }
 
 /// Plan and check the query of every cursor a `DECLARE` opens, before the cursor hook

@@ -13,8 +13,13 @@
 //!   loopback; a non-loopback address needs a password; startup must finish within
 //!   [`STARTUP_TIMEOUT`]; failed logins are logged and slowed; at most
 //!   `max_connections` clients; accept errors (descriptors exhausted) back off.
+//!
+//! With `--flight ADDR` the same server also speaks Arrow Flight SQL ([`flight`]) over
+//! the same session, through the same gate, with the same password.
 
 mod compat;
+#[cfg(feature = "flight")]
+pub mod flight;
 pub mod gate;
 mod guard;
 pub mod pg;
@@ -59,7 +64,7 @@ pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each failed login waits this long before its answer, one at a time across the
 /// server: at most a few password guesses a second, however many connections.
-const FAILED_LOGIN_DELAY: Duration = Duration::from_millis(500);
+pub(crate) const FAILED_LOGIN_DELAY: Duration = Duration::from_millis(500);
 
 /// How the server is reached, who may connect, and what one client may take.
 #[derive(Debug, Clone)]
@@ -76,6 +81,8 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Write every statement clients send to stderr (escaped, one line each).
     pub log_statements: bool,
+    /// Also serve Arrow Flight SQL on this address (feature `flight`).
+    pub flight: Option<SocketAddr>,
 }
 
 impl ServeOptions {
@@ -88,17 +95,24 @@ impl ServeOptions {
             statement_timeout: None,
             max_connections: 256,
             log_statements: false,
+            flight: None,
         }
     }
 
     /// Refuse to expose the lake beyond this machine without a password.
     pub fn check(&self) -> Result<()> {
-        if !self.listen.ip().is_loopback() && self.password.is_none() {
-            return Err(Error::Usage(format!(
-                "refusing to listen on {} without a password: set --password or TRAILCHECK_PASSWORD, \
-                 or listen on a loopback address such as 127.0.0.1",
-                self.listen
-            )));
+        for addr in std::iter::once(self.listen).chain(self.flight) {
+            if !addr.ip().is_loopback() && self.password.is_none() {
+                return Err(Error::Usage(format!(
+                    "refusing to listen on {addr} without a password: set --password or TRAILCHECK_PASSWORD, \
+                     or listen on a loopback address such as 127.0.0.1"
+                )));
+            }
+        }
+        if self.flight.is_some() && !cfg!(feature = "flight") {
+            return Err(Error::Usage(
+                "--flight: this trailcheck was built without the `flight` feature".into(),
+            ));
         }
         if self.password.as_deref() == Some("") {
             return Err(Error::Usage("the password is empty".into()));
@@ -210,24 +224,29 @@ impl PgWireServerHandlers for Handlers {
     }
 }
 
+/// One client's own session: the shared catalog, planned and run with the client's
+/// memory budget (`limit`, within the server's pool).
+pub(crate) fn client_context(ctx: &SessionContext, limit: Option<usize>) -> SessionContext {
+    let state = ctx.state();
+    let shared = ctx.runtime_env();
+    let runtime = match limit {
+        Some(limit) => Arc::new(RuntimeEnv {
+            memory_pool: Arc::new(ConnectionPool::new(shared.memory_pool.clone(), limit)),
+            ..(*shared).clone()
+        }),
+        None => shared,
+    };
+    SessionContext::new_with_state(
+        SessionStateBuilder::new_from_existing(state)
+            .with_runtime_env(runtime)
+            .build(),
+    )
+}
+
 impl Server {
-    /// One connection's own session: the shared catalog, planned and run with the
-    /// connection's memory budget.
+    /// One connection's own session, with the connection's memory budget.
     fn connection_context(&self) -> SessionContext {
-        let state = self.ctx.state();
-        let shared = self.ctx.runtime_env();
-        let runtime = match self.options.connection_memory {
-            Some(limit) => Arc::new(RuntimeEnv {
-                memory_pool: Arc::new(ConnectionPool::new(shared.memory_pool.clone(), limit)),
-                ..(*shared).clone()
-            }),
-            None => shared,
-        };
-        SessionContext::new_with_state(
-            SessionStateBuilder::new_from_existing(state)
-                .with_runtime_env(runtime)
-                .build(),
-        )
+        client_context(&self.ctx, self.options.connection_memory)
     }
 
     fn handlers(
@@ -343,13 +362,18 @@ fn server(session: &Session, options: &ServeOptions) -> Result<Server> {
 
 /// `--log-statements`: what `datafusion-postgres` logs (at debug level) of each
 /// statement it receives, over both protocols (`Received query`, `Received parse
-/// extended query`, `Received execute extended query`), on stderr as one escaped line.
+/// extended query`, `Received execute extended query`), and each Arrow Flight SQL
+/// command ([`flight`]), on stderr as one escaped line.
 struct StatementLog;
+
+/// The log target of the Arrow Flight SQL commands `--log-statements` writes.
+pub(crate) const FLIGHT_LOG: &str = "trailcheck::serve::flight";
 
 impl log::Log for StatementLog {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
         metadata.level() <= log::Level::Debug
-            && metadata.target().starts_with("datafusion_postgres")
+            && (metadata.target().starts_with("datafusion_postgres")
+                || metadata.target() == FLIGHT_LOG)
     }
 
     fn log(&self, record: &log::Record) {
@@ -380,6 +404,14 @@ pub async fn serve(session: &Session, options: &ServeOptions) -> Result<()> {
     let local = listener
         .local_addr()
         .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", options.listen)))?;
+    #[cfg(feature = "flight")]
+    let flight = match options.flight {
+        Some(addr) => Some(
+            flight::Flight::bind(addr, server.ctx.clone(), options, server.failures.clone())
+                .await?,
+        ),
+        None => None,
+    };
     eprintln!(
         "trailcheck serve: listening on {local} (PostgreSQL wire, read-only, {}); \
          connect with: psql -h {} -p {} -U trailcheck trailcheck",
@@ -391,6 +423,35 @@ pub async fn serve(session: &Session, options: &ServeOptions) -> Result<()> {
         local.ip(),
         local.port()
     );
+    #[cfg(feature = "flight")]
+    let flight = flight.map(|f| {
+        eprintln!(
+            "trailcheck serve: Arrow Flight SQL on {} (read-only, {}); connect with: \
+             adbc_driver_flightsql.dbapi.connect(\"grpc://{}\")",
+            f.local_addr(),
+            if options.password.is_some() {
+                "password required: basic auth, any user name"
+            } else {
+                "no password: loopback only"
+            },
+            f.local_addr()
+        );
+        tokio::spawn(f.run())
+    });
+    #[cfg(not(feature = "flight"))]
+    let flight: Option<tokio::task::JoinHandle<Result<()>>> = None;
+    let flight_stopped = async {
+        match flight {
+            Some(task) => match task.await {
+                Ok(result) => result,
+                Err(e) => Err(Error::Usage(format!(
+                    "the Arrow Flight SQL server failed: {e}"
+                ))),
+            },
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(flight_stopped);
     let slots = Arc::new(Semaphore::new(options.max_connections));
     let mut backoff = Backoff::default();
     let stop = tokio::signal::ctrl_c();
@@ -424,6 +485,9 @@ pub async fn serve(session: &Session, options: &ServeOptions) -> Result<()> {
             _ = &mut stop => {
                 eprintln!("trailcheck serve: stopped");
                 return Ok(());
+            }
+            failed = &mut flight_stopped => {
+                return failed;
             }
         }
     }

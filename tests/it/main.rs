@@ -8,6 +8,8 @@ mod cloud;
 mod common;
 mod compact;
 mod conformance;
+#[cfg(feature = "flight")]
+mod flight;
 #[cfg(feature = "generate")]
 mod generate;
 mod hostile;

@@ -9,11 +9,13 @@ use std::process::{Child, Command, Output, Stdio};
 use crate::common::*;
 
 /// A running `trailcheck serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
-    /// What the server wrote to stderr after its first line.
-    log: std::sync::Arc<std::sync::Mutex<String>>,
+    pub(crate) port: u16,
+    /// The Arrow Flight SQL port, when started with `--flight`.
+    pub(crate) flight_port: Option<u16>,
+    /// What the server wrote to stderr after its first line (and its Flight line).
+    pub(crate) log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -28,7 +30,7 @@ fn start(lake: &Path, password: Option<&str>) -> Server {
     start_with(lake, password, &[])
 }
 
-fn start_with(lake: &Path, password: Option<&str>, extra: &[&str]) -> Server {
+pub(crate) fn start_with(lake: &Path, password: Option<&str>, extra: &[&str]) -> Server {
     start_cmd(bin(), lake, password, extra)
 }
 
@@ -46,6 +48,17 @@ fn start_cmd(mut cmd: Command, lake: &Path, password: Option<&str>, extra: &[&st
     let mut line = String::new();
     let mut log = BufReader::new(child.stderr.take().unwrap());
     log.read_line(&mut line).unwrap();
+    // With --flight, the second line says where Arrow Flight SQL listens.
+    let flight_port = extra.contains(&"--flight").then(|| {
+        let mut second = String::new();
+        log.read_line(&mut second).unwrap();
+        second
+            .split("Arrow Flight SQL on 127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no Flight port in the server's second line: {second:?}"))
+    });
     // Keep reading the log so the server never blocks on a full pipe.
     let kept = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let keep = kept.clone();
@@ -65,6 +78,7 @@ fn start_cmd(mut cmd: Command, lake: &Path, password: Option<&str>, extra: &[&st
     Server {
         child,
         port,
+        flight_port,
         log: kept,
     }
 }
@@ -91,14 +105,14 @@ fn psql(server: &Server, password: Option<&str>, args: &[&str]) -> Output {
         .expect("psql (Debian postgresql-client, installed by .ci/run)")
 }
 
-fn text(o: &[u8]) -> String {
+pub(crate) fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).to_string()
 }
 
 const QUERY: &str = "SELECT provider, tenant, action, count(*) AS n FROM events \
                      GROUP BY provider, tenant, action ORDER BY provider, tenant, action";
 
-fn trailcheck_sql(lake: &Path, query: &str, format: &str) -> String {
+pub(crate) fn trailcheck_sql(lake: &Path, query: &str, format: &str) -> String {
     let out = bin()
         .args(["sql", "--format", format, "--lake"])
         .arg(lake)
@@ -731,7 +745,7 @@ print(json.dumps(out))
 }
 
 /// One number from `trailcheck sql` (`query` names it `n`).
-fn sql_count(lake: &Path, query: &str) -> u64 {
+pub(crate) fn sql_count(lake: &Path, query: &str) -> u64 {
     let rows: serde_json::Value =
         serde_json::from_str(&trailcheck_sql(lake, query, "json")).unwrap();
     rows[0]["n"]
@@ -740,7 +754,7 @@ fn sql_count(lake: &Path, query: &str) -> u64 {
 }
 
 /// A lake of the okta sample with an analyze run, so findings has rows.
-fn analyzed_lake() -> (tempfile::TempDir, u64) {
+pub(crate) fn analyzed_lake() -> (tempfile::TempDir, u64) {
     let (d, ingested) = okta_lake();
     let out = bin()
         .args(["analyze", "--lake"])
