@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-use crate::serve::{Server, analyzed_lake, sql_count, start_with, text};
+use crate::serve::{Server, analyzed_lake, lake_files, sql_count, start_with, text};
 
 /// Run a Python `script` with the server's PostgreSQL and Flight ports as its two
 /// arguments; the JSON it prints.
@@ -35,7 +35,7 @@ fn start_flight(lake: &Path, password: Option<&str>) -> Server {
 fn adbc_reads_what_postgres_reads_and_cannot_write() {
     let (d, _) = analyzed_lake();
     let lake = d.path().join("lake");
-    let before = lake_listing(&lake);
+    let before = lake_files(&lake);
     let server = start_flight(&lake, Some("pw"));
     let copied = d.path().join("copied.csv");
     let script = r#"
@@ -125,7 +125,7 @@ print(json.dumps(out))
         assert!(answer.contains("read-only"), "{sql}: {answer}");
     }
     assert!(!copied.exists(), "COPY wrote {}", copied.display());
-    assert_eq!(lake_listing(&lake), before, "the lake changed");
+    assert_eq!(lake_files(&lake), before, "the lake changed");
 
     let tables: Vec<&str> = got["tables"]
         .as_array()
@@ -139,24 +139,6 @@ print(json.dumps(out))
     let columns = got["events_schema"].as_array().unwrap();
     assert_eq!(columns, got["events"]["columns"].as_array().unwrap());
     assert!(columns.iter().any(|c| c == "event_uid"), "{columns:?}");
-}
-
-/// Every file under the lake with its size.
-fn lake_listing(lake: &Path) -> Vec<(String, u64)> {
-    fn go(d: &Path, out: &mut Vec<(String, u64)>) {
-        for e in std::fs::read_dir(d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                go(&p, out);
-            } else {
-                out.push((p.display().to_string(), e.metadata().unwrap().len()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    go(lake, &mut out);
-    out.sort();
-    out
 }
 
 /// A wrong password, or none, gets no data and a log line; the right one does.

@@ -290,15 +290,15 @@ with psycopg.connect(host="127.0.0.1", port=port, user="analyst", password="pw",
     assert_eq!(lines[2], "25006");
 }
 
-/// Every file under the lake, to show nothing was written.
-fn lake_files(lake: &Path) -> Vec<String> {
-    fn go(d: &Path, out: &mut Vec<String>) {
+/// Every file under the lake with its size, to show nothing was written.
+pub(crate) fn lake_files(lake: &Path) -> Vec<(String, u64)> {
+    fn go(d: &Path, out: &mut Vec<(String, u64)>) {
         for e in std::fs::read_dir(d).unwrap().flatten() {
             let p = e.path();
             if p.is_dir() {
                 go(&p, out);
             } else {
-                out.push(p.display().to_string());
+                out.push((p.display().to_string(), e.metadata().unwrap().len()));
             }
         }
     }
