@@ -130,10 +130,6 @@ impl Index {
         self.by_path.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
-    }
-
     /// Whether to read `file`. Hashes it when its modification time changed but not
     /// its size (a file of another size has other content). A file that cannot be
     /// looked at or hashed is read, so that reading it reports the problem.

@@ -176,12 +176,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<IngestSummary> {
     let mut unchanged_by: Vec<String> = Vec::new();
     let mut same_content: Vec<RunInput> = Vec::new();
     for f in files {
-        let decision = if index.is_empty() {
-            Decision::Read(incremental::stat(&f))
-        } else {
-            index.decide(&f)
-        };
-        match decision {
+        match index.decide(&f) {
             Decision::Read(stat) => {
                 to_read.push(f);
                 stats.push(stat);

@@ -3,25 +3,25 @@
 //! `trailcheck sql`, the same read-only gate, the same password.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::*;
-use crate::serve::{Server, analyzed_lake, lake_files, sql_count, start_with, text};
+use crate::serve::{Server, analyzed_lake, lake_files, python_json, sql_count, start_with};
 
-/// Run a Python `script` with the server's PostgreSQL and Flight ports as its two
-/// arguments; the JSON it prints.
-fn python_json(script: &str, server: &Server) -> serde_json::Value {
-    let flight = server.flight_port.expect("started with --flight");
-    let out = Command::new("python3")
-        .args(["-c", script, &server.port.to_string(), &flight.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python3 with adbc_driver_flightsql, pyarrow and psycopg (installed by .ci/run): {}",
-        text(&out.stderr)
-    );
-    serde_json::from_str(text(&out.stdout).trim()).unwrap()
+/// Run an ADBC client script with the PostgreSQL and Flight ports (then `extra`) as its
+/// arguments, and read the JSON it prints.
+fn adbc_json(script: &str, server: &Server, extra: &[&str]) -> serde_json::Value {
+    let port = server.port.to_string();
+    let flight = server
+        .flight_port
+        .expect("started with --flight")
+        .to_string();
+    let mut args = vec![port.as_str(), flight.as_str()];
+    args.extend(extra);
+    python_json(
+        script,
+        &args,
+        "python3 with adbc_driver_flightsql, pyarrow, pandas and psycopg (installed by .ci/run)",
+    )
 }
 
 fn start_flight(lake: &Path, password: Option<&str>) -> Server {
@@ -88,18 +88,7 @@ with psycopg.connect(host="127.0.0.1", port=pg_port, user="analyst", password="p
                           "columns": [d.name for d in cur.description]}
 print(json.dumps(out))
 "#;
-    let flight = server.flight_port.unwrap();
-    let out = Command::new("python3")
-        .args(["-c", script, &server.port.to_string(), &flight.to_string()])
-        .arg(&copied)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python3 with adbc_driver_flightsql, pyarrow, pandas and psycopg (installed by .ci/run): {}",
-        text(&out.stderr)
-    );
-    let got: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let got = adbc_json(script, &server, &[copied.to_str().unwrap()]);
 
     for table in ["events", "findings"] {
         let rows = sql_count(&lake, &format!("SELECT count(*) AS n FROM {table}"));
@@ -165,7 +154,7 @@ print(json.dumps({
     "right": count(username="analyst", password="correct horse"),
 }))
 "#;
-    let got = python_json(script, &server);
+    let got = adbc_json(script, &server, &[]);
     for attempt in ["wrong", "none"] {
         let answer = got[attempt]
             .as_str()

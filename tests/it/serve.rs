@@ -635,7 +635,7 @@ with e.connect() as c:
 "#;
     let got = python_json(
         script,
-        &server,
+        &[&server.port.to_string()],
         "python3 with sqlalchemy, pandas and psycopg (pip, done by .ci/run)",
     );
     assert_eq!(got["server_version"], serde_json::json!([16, 6]), "{got}");
@@ -885,7 +885,7 @@ print(json.dumps(out))
 "#;
     let got = python_json(
         script,
-        &server,
+        &[&server.port.to_string()],
         "python3 with sqlalchemy (pip, done by .ci/run)",
     );
     let columns = got["columns"].as_object().unwrap();
@@ -1178,9 +1178,10 @@ print(json.dumps(out))
 
 /// Run a Python `script` against `server` (its port as the one argument); the JSON it
 /// prints. `needs` names what the script imports, for the failure message.
-fn python_json(script: &str, server: &Server, needs: &str) -> serde_json::Value {
+pub(crate) fn python_json(script: &str, args: &[&str], needs: &str) -> serde_json::Value {
     let out = Command::new("python3")
-        .args(["-c", script, &server.port.to_string()])
+        .args(["-c", script])
+        .args(args)
         .output()
         .unwrap();
     assert!(out.status.success(), "{needs}: {}", text(&out.stderr));
